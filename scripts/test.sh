@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of chat-service on a fresh Debian machine, installing what is missing first:
+#   1. scripts/bootstrap.sh (libmongoc, the Python venv with SecantusDB, pymongo, pytest)
+#   2. a throw-away SecantusDB for the Swift integration tests
+#   3. the Swift build (fails on any compiler warning in our own code) and `swift test`
+#   4. the end-to-end suite in tests/e2e (pytest): the built binary, a provider double, pymongo
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/bootstrap.sh
+
+port=${CHAT_TEST_MONGO_PORT:-27917}
+datadir=$(mktemp -d /tmp/chat-service-testdb.XXXXXX)
+cleanup() {
+    scripts/mongo.sh stop "$port" >/dev/null 2>&1 || true
+    rm -rf "$datadir"
+}
+trap cleanup EXIT
+scripts/mongo.sh stop "$port" >/dev/null 2>&1 || true
+scripts/mongo.sh start "$port" "$datadir"
+export CHAT_TEST_MONGODB_URI="mongodb://127.0.0.1:$port"
+
+echo "[test] building (debug, with tests)"
+buildlog=$(mktemp)
+set +e
+swift build --build-tests >"$buildlog" 2>&1
+status=$?
+set -e
+grep -vE '^\[[0-9]+/[0-9]+\] ' "$buildlog" | tail -40
+if [ "$status" -ne 0 ]; then echo "[test] FAILED: build failed"; exit 1; fi
+if grep -E "^$root/(Sources|Tests)/.*warning:" "$buildlog" | sort -u | grep .; then
+    echo "[test] FAILED: the build has warnings in our own code (house rule: zero warnings)"; exit 1
+fi
+rm -f "$buildlog"
+
+echo "[test] swift test"
+swift test --skip-build
+
+echo "[test] end-to-end suite (pytest)"
+.venv/bin/python -m pytest -q tests/e2e
