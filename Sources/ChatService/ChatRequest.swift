@@ -1,0 +1,63 @@
+import Foundation
+import Providers
+
+/// The body of `POST /v1/chat` once validated (SPEC §3.1):
+/// `{"userId": "12345", "prompt": "...", "model"?: "...", "provider"?: "gemini|ollama|openai"}`.
+public struct ChatRequest: Sendable, Equatable {
+    public var userId: String
+    public var prompt: String
+    public var model: String?
+    public var provider: ProviderName?
+
+    /// The longest `userId` accepted.
+    public static let maxUserIdLength = 256
+
+    public init(userId: String, prompt: String, model: String? = nil, provider: ProviderName? = nil) {
+        self.userId = userId
+        self.prompt = prompt
+        self.model = model
+        self.provider = provider
+    }
+}
+
+extension ChatRequest {
+    /// Parses and validates a request body; every rejection is a 400 with a message naming the field.
+    public init(json body: some DataProtocol) throws(APIError) {
+        let raw: Wire
+        do {
+            raw = try JSONDecoder().decode(Wire.self, from: Data(body))
+        } catch let DecodingError.typeMismatch(_, context) {
+            let field = context.codingPath.first?.stringValue
+            throw .invalidRequest(field.map { "\($0) must be a string" } ?? "body must be a JSON object")
+        } catch {
+            throw .invalidRequest("body is not valid JSON")
+        }
+        guard let userId = raw.userId else { throw .invalidRequest("userId is required") }
+        guard !userId.allSatisfy(\.isWhitespace) else { throw .invalidRequest("userId must not be empty") }
+        guard userId.count <= Self.maxUserIdLength else {
+            throw .invalidRequest("userId must be at most \(Self.maxUserIdLength) characters")
+        }
+        guard let prompt = raw.prompt else { throw .invalidRequest("prompt is required") }
+        guard !prompt.allSatisfy(\.isWhitespace) else { throw .invalidRequest("prompt must not be empty") }
+        if let model = raw.model, model.allSatisfy(\.isWhitespace) {
+            throw .invalidRequest("model must not be empty when given")
+        }
+        var provider: ProviderName?
+        if let name = raw.provider {
+            guard let known = ProviderName(rawValue: name) else {
+                let names = ProviderName.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidRequest("provider \"\(name)\" is unknown (known: \(names))")
+            }
+            provider = known
+        }
+        self.init(userId: userId, prompt: prompt, model: raw.model, provider: provider)
+    }
+
+    /// The JSON as sent, before validation; wrong types fail decoding with the field's path.
+    private struct Wire: Decodable {
+        var userId: String?
+        var prompt: String?
+        var model: String?
+        var provider: String?
+    }
+}

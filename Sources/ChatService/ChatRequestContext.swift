@@ -1,0 +1,16 @@
+import Hummingbird
+import Logging
+
+/// The per-request context of chat-service: Hummingbird's core storage plus the request id that
+/// every log line and every response carries (`X-Request-Id`).
+public struct ChatRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The caller's `X-Request-Id` when it sent a usable one, else one generated here.
+    /// Set by `RequestIDMiddleware` before any route runs.
+    public var requestID: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = ""
+    }
+}

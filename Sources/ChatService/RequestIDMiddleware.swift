@@ -1,0 +1,51 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Gives every request an id, puts it in the logger's metadata (`request_id`) and echoes it in
+/// `X-Request-Id` on every response, errors included, so a caller's report can be matched to
+/// our log lines and to the stored interaction.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = ChatRequestContext
+
+    static let headerName = HTTPField.Name("X-Request-Id")!
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let requestID = Self.usableID(request.headers[Self.headerName]) ?? Self.generateID()
+        context.requestID = requestID
+        context.logger[metadataKey: "request_id"] = .string(requestID)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[Self.headerName] = requestID
+        return response
+    }
+
+    /// A caller's id is kept when it is short printable ASCII without spaces; anything else
+    /// (which could forge log lines) is replaced.
+    static func usableID(_ value: String?) -> String? {
+        guard let value, !value.isEmpty, value.utf8.count <= 128,
+            value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { return nil }
+        return value
+    }
+
+    /// 32 lowercase hex characters from the system's random generator.
+    static func generateID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return hex16(high) + hex16(low)
+    }
+
+    private static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
