@@ -1,0 +1,122 @@
+import Foundation
+
+/// One call through the gateway as analysts see it: the `interactions` document of SPEC §4.
+///
+/// The HTTP layer fills it in; persistence turns it into BSON (dates as BSON dates, counts as
+/// int32) and makes it durable. It carries no behaviour, so every write path (MongoDB, the spool)
+/// stores exactly the same thing.
+public struct Interaction: Sendable, Equatable {
+    public var id: String
+    public var userId: String
+    public var route: String
+    public var prompt: String
+    /// The full message list for chat completions; `nil` (field omitted) for `/v1/chat`.
+    public var messages: [InteractionMessage]?
+    public var response: String
+    public var status: InteractionStatus
+    /// Set when `status` is `.error`.
+    public var error: InteractionError?
+    public var provider: String
+    public var model: String
+    public var requestedAt: Date
+    public var timestamp: Date
+    public var latencyMs: Int32
+    public var attempts: [InteractionAttempt]
+    public var fallback: Bool
+    public var usage: InteractionUsage
+    public var stream: Bool
+    public var apiKeyId: String?
+    public var requestId: String
+
+    public init(
+        id: String, userId: String, route: String, prompt: String, messages: [InteractionMessage]? = nil,
+        response: String, status: InteractionStatus, error: InteractionError? = nil,
+        provider: String, model: String, requestedAt: Date, timestamp: Date, latencyMs: Int32,
+        attempts: [InteractionAttempt], fallback: Bool, usage: InteractionUsage, stream: Bool,
+        apiKeyId: String? = nil, requestId: String
+    ) {
+        self.id = id
+        self.userId = userId
+        self.route = route
+        self.prompt = prompt
+        self.messages = messages
+        self.response = response
+        self.status = status
+        self.error = error
+        self.provider = provider
+        self.model = model
+        self.requestedAt = requestedAt
+        self.timestamp = timestamp
+        self.latencyMs = latencyMs
+        self.attempts = attempts
+        self.fallback = fallback
+        self.usage = usage
+        self.stream = stream
+        self.apiKeyId = apiKeyId
+        self.requestId = requestId
+    }
+}
+
+/// Whether the caller got an answer (`ok`) or a 502/504 (`error`).
+public enum InteractionStatus: String, Sendable, Equatable {
+    case ok
+    case error
+}
+
+/// Why a stored interaction failed: a stable machine code and a human sentence.
+public struct InteractionError: Sendable, Equatable {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// One chat message of a chat-completions call, as stored in `messages`.
+public struct InteractionMessage: Sendable, Equatable {
+    public var role: String
+    public var content: String
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// One try against one provider, so analysts can see retries and fallbacks.
+public struct InteractionAttempt: Sendable, Equatable {
+    public var provider: String
+    public var model: String
+    public var status: AttemptStatus
+    public var error: String?
+    public var latencyMs: Int32
+    public init(provider: String, model: String, status: AttemptStatus, error: String? = nil, latencyMs: Int32) {
+        self.provider = provider
+        self.model = model
+        self.status = status
+        self.error = error
+        self.latencyMs = latencyMs
+    }
+}
+
+/// How one attempt ended: an HTTP status (stored as int32) or a transport outcome stored as a
+/// string (`"timeout"`, `"connect"`, `"invalid_response"`, `"cancelled"`), as SPEC §4 says.
+public enum AttemptStatus: Sendable, Equatable {
+    case http(Int)
+    case transport(String)
+}
+
+/// Token counts (int32 in BSON). `estimated` is stored only when true.
+public struct InteractionUsage: Sendable, Equatable {
+    public var promptTokens: Int32
+    public var completionTokens: Int32
+    public var totalTokens: Int32
+    public var estimated: Bool
+    public init(promptTokens: Int32, completionTokens: Int32, totalTokens: Int32, estimated: Bool = false) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.totalTokens = totalTokens
+        self.estimated = estimated
+    }
+    public static let zero = InteractionUsage(promptTokens: 0, completionTokens: 0, totalTokens: 0)
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A real SecantusDB (MongoDB wire protocol) server process for tests, on a free loopback port
+/// with its own data directory.
+///
+/// It exists because the persistence layer must be tested against a real server: BSON types,
+/// journaled writes, bulk-write error replies and connection failures cannot be faked honestly.
+/// `kill()` (SIGKILL) and `restart()` let crash tests check what survives. Processes it starts are
+/// also killed by an `atexit` handler, so none outlive the test process.
+///
+/// The executable is `$SECANTUSD`, else the repository's `.venv/bin/secantusd-py` (found by
+/// walking up from this source file; `scripts/bootstrap.sh` creates it).
+public final class MongoTestServer: Sendable {
+    public let port: Int
+    public let dataDirectory: String
+    public let executable: String
+    /// Whether `dataDirectory` was created here (and is deleted by `stop()` / at exit).
+    private let ownsDataDirectory: Bool
+    private let pid = Mutex<pid_t?>(nil)
+
+    /// `mongodb://127.0.0.1:PORT`.
+    public var uri: String { "mongodb://127.0.0.1:\(port)" }
+
+    /// Prepares (does not start) a server: no process, no directory yet.
+    /// - Parameters:
+    ///   - port: nil picks a free port.
+    ///   - dataDirectory: nil creates a temporary directory.
+    public init(port: Int? = nil, dataDirectory: String? = nil) throws {
+        self.executable = try Self.findExecutable()
+        self.port = try port ?? MongoTestSocket.freePort()
+        if let dataDirectory {
+            self.dataDirectory = dataDirectory
+            self.ownsDataDirectory = false
+        } else {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("secantus-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+            self.dataDirectory = directory
+            self.ownsDataDirectory = true
+        }
+        // The directory is created by start(), so a server that is never started (a test that
+        // only wants a closed port) leaves nothing behind.
+    }
+
+    /// The server's stdout/stderr.
+    public var logPath: String { dataDirectory + "/secantusd.log" }
+
+    /// Whether the process is running (started and not yet stopped/killed).
+    public var isRunning: Bool { pid.withLock { $0 != nil } }
+
+    /// Starts the server and returns once it accepts connections and answers (≤ 30 s).
+    public func start() async throws {
+        if isRunning { return }
+        let storage = dataDirectory + "/db"
+        try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
+        let arguments = [
+            executable, "--host", "127.0.0.1", "--port", String(port), "--storage-path", storage,
+            "--standalone", "--log-level", "WARNING",
+        ]
+        let child = try Self.spawn(arguments, logPath: logPath)
+        pid.withLock { $0 = child }
+        MongoTestProcessRegistry.add(child, deleteOnExit: ownsDataDirectory ? dataDirectory : nil)
+        try await waitUntilAnswering(child)
+    }
+
+    /// Stops the server gracefully (SIGTERM, then SIGKILL after 5 s). Keeps the data directory.
+    public func stop() async {
+        guard let child = takePID() else { return }
+        deliver(SIGTERM, to: child)
+        for _ in 0..<50 {
+            if Self.reap(child, blocking: false) { return }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        deliver(SIGKILL, to: child)
+        _ = Self.reap(child, blocking: true)
+    }
+
+    /// Crashes the server (SIGKILL) and waits for it to be gone. Keeps the data directory.
+    public func kill() {
+        guard let child = takePID() else { return }
+        deliver(SIGKILL, to: child)
+        _ = Self.reap(child, blocking: true)
+    }
+
+    /// Stops (gracefully) and starts again on the same port and data directory.
+    public func restart() async throws {
+        await stop()
+        try await start()
+    }
+
+    /// Stops the server and deletes its data directory if this object created it.
+    public func stopAndRemoveData() async {
+        await stop()
+        if ownsDataDirectory {
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+        }
+    }
+
+    private func takePID() -> pid_t? {
+        let child = pid.withLock { current -> pid_t? in
+            defer { current = nil }
+            return current
+        }
+        if let child { MongoTestProcessRegistry.remove(child) }
+        return child
+    }
+
+    private func waitUntilAnswering(_ child: pid_t) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if Self.reap(child, blocking: false) {
+                _ = takePID()
+                throw MongoTestServerError.didNotStart(
+                    "SecantusDB exited during start-up; see \(logPath):\n\(Self.tail(of: logPath))")
+            }
+            if MongoTestSocket.accepts(port: port) {
+                // The listener is up; give the server a moment to finish opening its storage.
+                try await Task.sleep(for: .milliseconds(200))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill()
+        throw MongoTestServerError.didNotStart("SecantusDB did not accept connections on port \(port) within 30 s")
+    }
+
+    /// Whether `child` has exited (and was reaped).
+    private static func reap(_ child: pid_t, blocking: Bool) -> Bool {
+        var status: Int32 = 0
+        let result = waitpid(child, &status, blocking ? 0 : WNOHANG)
+        return result == child || (result < 0 && errno == ECHILD)
+    }
+
+    private static func spawn(_ arguments: [String], logPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let result = argv.withUnsafeBufferPointer { argvBuffer -> Int32 in
+            guard let base = argvBuffer.baseAddress else { return EINVAL }
+            return posix_spawn(&child, arguments[0], &actions, nil, base, environ)
+        }
+        guard result == 0 else {
+            throw MongoTestServerError.spawnFailed("posix_spawn \(arguments[0]) failed: \(String(cString: strerror(result)))")
+        }
+        return child
+    }
+
+    private static func tail(of path: String) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "(no log)" }
+        return text.split(separator: "\n").suffix(20).joined(separator: "\n")
+    }
+
+    /// `$SECANTUSD`, else `.venv/bin/secantusd-py` in the nearest ancestor directory of this file.
+    static func findExecutable(filePath: String = #filePath) throws -> String {
+        if let configured = ProcessInfo.processInfo.environment["SECANTUSD"], !configured.isEmpty {
+            return configured
+        }
+        var directory = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent(".venv/bin/secantusd-py").path
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw MongoTestServerError.executableNotFound(
+            "secantusd-py not found: set SECANTUSD or run scripts/bootstrap.sh to create .venv")
+    }
+}
+
+/// `kill(2)`; a file-level function so the name does not resolve to `MongoTestServer.kill()`.
+private func deliver(_ signal: Int32, to pid: pid_t) {
+    kill(pid, signal)
+}
