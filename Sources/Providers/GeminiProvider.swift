@@ -1,0 +1,69 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Google Gemini's `generateContent` (protocols.md §1) behind `ChatProvider`.
+///
+/// One call is one `POST {base}/v1beta/models/{model}:generateContent` with the key in
+/// `x-goog-api-key`. A prompt Gemini blocks (HTTP 200, no candidates, `promptFeedback.blockReason`)
+/// is returned as an *answer* with empty text and `finishReason == .contentFilter`, not as an
+/// error: the provider did its job, and falling back to another provider would only route around
+/// its safety decision.
+public struct GeminiProvider: ChatProvider {
+    public let name = ProviderName.gemini
+    public let defaultModel: String
+    /// Without the trailing slash, e.g. `https://generativelanguage.googleapis.com`.
+    public let baseURL: String
+    private let apiKey: String
+    private let transport: ProviderHTTPTransport
+
+    public init(httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.defaultModel = defaultModel
+        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .gemini)
+    }
+
+    /// Characters a model id may carry into the URL path unescaped (RFC 3986 unreserved).
+    private static let modelPathCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+
+    /// The endpoint for one model. A leading `models/` (how `models.list` names them) is dropped,
+    /// and anything else outside the unreserved set is percent-encoded, so a caller-supplied
+    /// model can never change the path or add a query.
+    func url(model: String) -> String {
+        let id = model.hasPrefix("models/") ? String(model.dropFirst("models/".count)) : model
+        let escaped = id.addingPercentEncoding(withAllowedCharacters: Self.modelPathCharacters) ?? id
+        return "\(baseURL)/v1beta/models/\(escaped):generateContent"
+    }
+
+    public func complete(
+        _ request: CompletionRequest,
+        model: String,
+        timeout: Duration,
+        logger: Logger
+    ) async throws(ProviderError) -> Completion {
+        let body: ByteBuffer
+        do {
+            body = try JSONEncoder().encodeAsByteBuffer(Self.requestBody(for: request), allocator: ByteBufferAllocator())
+        } catch {
+            throw ProviderError(kind: .invalidResponse, message: "could not encode the Gemini request: \(error)")
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "x-goog-api-key", value: apiKey)
+        let response = try await transport.post(
+            url: url(model: model),
+            headers: headers,
+            body: body,
+            model: model,
+            timeout: timeout,
+            logger: logger
+        )
+        guard (200..<300).contains(response.status.code) else {
+            throw Self.error(status: response.status, headers: response.headers, body: response.body)
+        }
+        return try Self.completion(from: response.body, requestedModel: model)
+    }
+}

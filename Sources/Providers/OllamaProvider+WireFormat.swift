@@ -1,0 +1,103 @@
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+// The JSON shapes of protocols.md §2.2, §2.3 and §2.6, and the mapping to and from the
+// provider-neutral types.
+extension OllamaProvider {
+    struct RequestBody: Encodable, Equatable {
+        var model: String
+        var messages: [Message]
+        var stream: Bool
+        var options: Options?
+    }
+
+    struct Message: Codable, Equatable {
+        var role: String
+        var content: String?
+    }
+
+    struct Options: Encodable, Equatable {
+        var temperature: Double?
+        var topP: Double?
+        var numPredict: Int?
+        var stop: [String]?
+        enum CodingKeys: String, CodingKey {
+            case temperature
+            case topP = "top_p"
+            case numPredict = "num_predict"
+            case stop
+        }
+    }
+
+    struct ResponseBody: Decodable {
+        var model: String?
+        var message: Message?
+        var done: Bool?
+        var doneReason: String?
+        var promptEvalCount: Int?
+        var evalCount: Int?
+        var error: String?
+        enum CodingKeys: String, CodingKey {
+            case model, message, done, error
+            case doneReason = "done_reason"
+            case promptEvalCount = "prompt_eval_count"
+            case evalCount = "eval_count"
+        }
+    }
+
+    struct ErrorBody: Decodable {
+        var error: String
+    }
+
+    static func requestBody(for request: CompletionRequest, model: String) -> RequestBody {
+        let options = request.options
+        let mapped = Options(
+            temperature: options.temperature,
+            topP: options.topP,
+            numPredict: options.maxTokens,
+            stop: options.stop?.isEmpty == true ? nil : options.stop
+        )
+        return RequestBody(
+            model: model,
+            messages: request.messages.map { Message(role: $0.role.rawValue, content: $0.content) },
+            stream: false,
+            options: mapped == Options() ? nil : mapped
+        )
+    }
+
+    /// Reads a 2xx body into a `Completion`. Missing token counts are 0 (Ollama omits zeros).
+    static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
+        let decoded: ResponseBody
+        do {
+            decoded = try JSONDecoder().decode(ResponseBody.self, from: body)
+        } catch {
+            throw ProviderError(kind: .invalidResponse, message: "Ollama answered 200 with a body that is not a chat response")
+        }
+        if let error = decoded.error {
+            throw ProviderError(kind: .invalidResponse, message: error)
+        }
+        guard let message = decoded.message, let content = message.content else {
+            throw ProviderError(kind: .invalidResponse, message: "Ollama answered 200 without message.content")
+        }
+        let prompt = decoded.promptEvalCount ?? 0
+        let output = decoded.evalCount ?? 0
+        return Completion(
+            text: content,
+            model: decoded.model ?? requestedModel,
+            finishReason: decoded.doneReason == "length" ? .length : .stop,
+            usage: TokenUsage(promptTokens: prompt, completionTokens: output, totalTokens: prompt + output)
+        )
+    }
+
+    /// Turns a non-2xx answer into a `ProviderError`; the body is `{"error": "text"}`.
+    static func error(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) -> ProviderError {
+        var message = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error ?? ""
+        if message.isEmpty {
+            message = body.readableBytes > 0 ? String(String(buffer: body).prefix(500)) : status.reasonPhrase
+        }
+        let retryAfter = headers.first(name: "retry-after").flatMap { ServerRetryHint.parseRetryAfter($0) }
+        return ProviderError(kind: .http(status: Int(status.code)), message: message, retryAfter: retryAfter)
+    }
+}

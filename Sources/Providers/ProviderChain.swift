@@ -1,0 +1,195 @@
+import Logging
+
+/// The retry-and-fallback engine: tries the route's first provider up to `maxAttempts` times,
+/// then each fallback in `PROVIDERS` order, within one request deadline.
+///
+/// Rules (SPEC §2–§3):
+/// - only `ProviderError.isRetryable` errors are retried on the same provider; anything else
+///   (400/401/403/404, an invalid body) moves to the next provider at once;
+/// - each attempt's timeout is `min(providerTimeout, time left until the deadline)`;
+/// - the chain never sleeps past the deadline: if the next backoff would end after it, the
+///   current provider is abandoned and the next one tried with the time that is left;
+/// - cancelling the calling task stops everything (the in-flight request and any backoff sleep).
+public struct ProviderChain: Sendable {
+    /// Waits for a backoff delay; throws when the waiting task is cancelled.
+    public typealias Sleep = @Sendable (Duration) async throws -> Void
+
+    /// In `PROVIDERS` order; the first is the primary.
+    public let providers: [any ChatProvider]
+    public let retryPolicy: RetryPolicy
+    /// `PROVIDER_TIMEOUT_MS`: the most one attempt may take.
+    public let providerTimeout: Duration
+    private let sleep: Sleep
+    private let clock = ContinuousClock()
+
+    public init(
+        providers: [any ChatProvider],
+        retryPolicy: RetryPolicy,
+        providerTimeout: Duration,
+        sleep: @escaping Sleep = { try await Task.sleep(for: $0) }
+    ) {
+        precondition(!providers.isEmpty, "a provider chain needs at least one provider")
+        self.providers = providers
+        self.retryPolicy = retryPolicy
+        self.providerTimeout = providerTimeout
+        self.sleep = sleep
+    }
+
+    public var providerNames: [ProviderName] { providers.map(\.name) }
+
+    /// One provider and the model to ask it for.
+    private struct Hop {
+        var provider: any ChatProvider
+        var model: String
+    }
+
+    /// The providers to try, in order, for `route`; empty if the route pins a provider that is
+    /// not configured.
+    private func hops(for route: ProviderRoute) -> [Hop] {
+        let firstIndex: Int
+        if let pinned = route.first {
+            guard let index = providers.firstIndex(where: { $0.name == pinned }) else { return [] }
+            firstIndex = index
+        } else {
+            firstIndex = 0
+        }
+        let first = providers[firstIndex]
+        var hops = [Hop(provider: first, model: route.model ?? first.defaultModel)]
+        if route.allowFallback {
+            for (index, provider) in providers.enumerated() where index != firstIndex {
+                hops.append(Hop(provider: provider, model: provider.defaultModel))
+            }
+        }
+        return hops
+    }
+
+    /// Answers `request`, retrying and falling back as `route` allows, until `deadline`.
+    public func complete(
+        _ request: CompletionRequest,
+        route: ProviderRoute,
+        deadline: ContinuousClock.Instant,
+        logger: Logger
+    ) async -> ChainResult {
+        let hops = hops(for: route)
+        guard let firstHop = hops.first else {
+            let pinned = route.first?.rawValue ?? "?"
+            return .failure(
+                ChainFailure(
+                    reason: .allProvidersFailed,
+                    attempts: [],
+                    provider: route.first ?? providers[0].name,
+                    model: route.model ?? "",
+                    message: "Provider \(pinned) is not configured (PROVIDERS = \(providerNames.map(\.rawValue).joined(separator: ","))).",
+                    retryAfter: nil
+                )
+            )
+        }
+        var attempts: [ProviderAttempt] = []
+        /// Set when a provider was abandoned because its next backoff would end after the deadline.
+        var cutShortByDeadline = false
+
+        func failure(_ reason: ChainFailure.Reason) -> ChainResult {
+            let last = attempts.last
+            return .failure(
+                ChainFailure(
+                    reason: reason,
+                    attempts: attempts,
+                    provider: last?.provider ?? firstHop.provider.name,
+                    model: last?.model ?? firstHop.model,
+                    message: Self.summary(reason: reason, attempts: attempts),
+                    retryAfter: attempts.compactMap(\.error?.retryAfter).max()
+                )
+            )
+        }
+
+        for (hopIndex, hop) in hops.enumerated() {
+            let name = hop.provider.name
+            if hopIndex > 0 {
+                logger.warning(
+                    "falling back to the next provider",
+                    metadata: ["provider": "\(name)", "model": "\(hop.model)", "after": "\(hops[hopIndex - 1].provider.name)"]
+                )
+            }
+            for attempt in 0..<retryPolicy.maxAttempts {
+                if Task.isCancelled { return failure(.cancelled) }
+                let started = clock.now
+                let remaining = deadline - started
+                guard remaining > .zero else { return failure(.deadlineExceeded) }
+                do {
+                    let completion = try await hop.provider.complete(
+                        request,
+                        model: hop.model,
+                        timeout: min(providerTimeout, remaining),
+                        logger: logger
+                    )
+                    attempts.append(ProviderAttempt(provider: name, model: hop.model, error: nil, latency: clock.now - started))
+                    return .success(
+                        ChainSuccess(
+                            completion: completion,
+                            provider: name,
+                            model: hop.model,
+                            attempts: attempts,
+                            fallback: hopIndex > 0
+                        )
+                    )
+                } catch {
+                    attempts.append(ProviderAttempt(provider: name, model: hop.model, error: error, latency: clock.now - started))
+                    if error.kind == .cancelled || Task.isCancelled { return failure(.cancelled) }
+                    if clock.now >= deadline { return failure(.deadlineExceeded) }
+                    guard error.isRetryable else {
+                        logger.warning(
+                            "provider failed, not retryable",
+                            metadata: ["provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)", "error": "\(error.message)"]
+                        )
+                        break
+                    }
+                    guard attempt + 1 < retryPolicy.maxAttempts else {
+                        logger.warning(
+                            "provider failed, retries exhausted",
+                            metadata: ["provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)", "attempts": "\(attempt + 1)"]
+                        )
+                        break
+                    }
+                    let delay = retryPolicy.delay(forRetry: attempt, serverHint: error.retryAfter)
+                    guard clock.now + delay < deadline else {
+                        cutShortByDeadline = true
+                        logger.warning(
+                            "provider failed, no time left to retry it",
+                            metadata: ["provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)", "delay_ms": "\(delay.milliseconds)"]
+                        )
+                        break
+                    }
+                    logger.info(
+                        "retrying provider",
+                        metadata: [
+                            "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
+                            "error": "\(error.message)", "retry": "\(attempt + 1)", "delay_ms": "\(delay.milliseconds)",
+                        ]
+                    )
+                    do {
+                        try await sleep(delay)
+                    } catch {
+                        return failure(.cancelled)
+                    }
+                }
+            }
+        }
+        return failure(cutShortByDeadline || clock.now >= deadline ? .deadlineExceeded : .allProvidersFailed)
+    }
+
+    /// "All providers failed: gemini (gemini-2.0-flash) 503 "overloaded"; ollama (llama3.2) connect "…"."
+    static func summary(reason: ChainFailure.Reason, attempts: [ProviderAttempt]) -> String {
+        let lead: String
+        switch reason {
+        case .allProvidersFailed: lead = "All providers failed"
+        case .deadlineExceeded: lead = "The request deadline passed"
+        case .cancelled: lead = "The request was cancelled"
+        }
+        guard !attempts.isEmpty else { return lead + " before any provider was tried." }
+        let listed = attempts.map { attempt in
+            let detail = attempt.error.map { " \"\($0.message)\"" } ?? ""
+            return "\(attempt.provider) (\(attempt.model)) \(attempt.statusLabel)\(detail)"
+        }
+        return lead + ": " + listed.joined(separator: "; ") + "."
+    }
+}

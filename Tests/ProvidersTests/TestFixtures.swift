@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import Logging
+import Providers
+import Synchronization
+import TestSupport
+
+/// A running `ProviderDouble`, a shared `HTTPClient` configured as the service configures it, and
+/// one provider of each kind pointed at the double.
+struct DoubleFixture: Sendable {
+    let double: ProviderDouble
+    let httpClient: HTTPClient
+    let gemini: GeminiProvider
+    let ollama: OllamaProvider
+
+    static let geminiKey = "test-key"
+    /// Logs at trace level into a no-op handler: every log statement runs, nothing is printed.
+    static let logger: Logger = {
+        var logger = Logger(label: "ProvidersTests", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger.logLevel = .trace
+        return logger
+    }()
+
+    /// Starts everything, runs `body`, and shuts everything down even if `body` throws.
+    static func with<T: Sendable>(
+        configuration: ProviderDouble.Configuration = .init(geminiAPIKey: geminiKey),
+        _ body: (DoubleFixture) async throws -> T
+    ) async throws -> T {
+        let double = try await ProviderDouble.start(configuration: configuration)
+        let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .forProviders())
+        let fixture = DoubleFixture(
+            double: double,
+            httpClient: httpClient,
+            gemini: GeminiProvider(httpClient: httpClient, baseURL: double.baseURL, apiKey: geminiKey, defaultModel: "gemini-2.0-flash"),
+            ollama: OllamaProvider(httpClient: httpClient, baseURL: double.baseURL, defaultModel: "llama3.2")
+        )
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(fixture))
+        } catch {
+            result = .failure(error)
+        }
+        try await httpClient.shutdown()
+        try await double.shutdown()
+        return try result.get()
+    }
+
+    /// A chain over `[gemini, ollama]` with tiny backoff so tests stay fast.
+    func chain(
+        maxAttempts: Int = 3,
+        baseDelay: Duration = .milliseconds(1),
+        maxDelay: Duration = .milliseconds(5),
+        providerTimeout: Duration = .seconds(5),
+        sleep: @escaping ProviderChain.Sleep = { try await Task.sleep(for: $0) }
+    ) -> ProviderChain {
+        ProviderChain(
+            providers: [gemini, ollama],
+            retryPolicy: RetryPolicy(maxAttempts: maxAttempts, baseDelay: baseDelay, maxDelay: maxDelay),
+            providerTimeout: providerTimeout,
+            sleep: sleep
+        )
+    }
+}
+
+/// Records the backoff delays a `ProviderChain` asks for, without waiting.
+final class SleepRecorder: Sendable {
+    private let recorded = Mutex<[Duration]>([])
+
+    var durations: [Duration] { recorded.withLock { $0 } }
+
+    var sleep: ProviderChain.Sleep {
+        { duration in
+            self.recorded.withLock { $0.append(duration) }
+            try Task.checkCancellation()
+        }
+    }
+}
+
+/// A deterministic generator (SplitMix64) so jitter tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension ChainResult {
+    var success: ChainSuccess? {
+        if case .success(let value) = self { return value }
+        return nil
+    }
+
+    var failure: ChainFailure? {
+        if case .failure(let value) = self { return value }
+        return nil
+    }
+}
+
+/// A deadline far enough away never to matter.
+func relaxedDeadline() -> ContinuousClock.Instant {
+    .now + .seconds(30)
+}
