@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import Persistence
 import Providers
+import ServiceLifecycle
 
 /// Builds the whole service from its configuration: the MongoDB pool and interaction store, the
 /// shared HTTP client and provider chain, the routes, and the long-running resources service.
@@ -59,10 +60,14 @@ public func buildApplication(
         maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: router)
 
-    let resources = ServiceResources(store: store, httpClient: httpClient, threadPool: threadPool, logger: logger)
+    // Shutdown runs in reverse: the server drains, then the store flushes, then the pools close.
+    let services: [any Service] = [
+        ServiceResources(httpClient: httpClient, threadPool: threadPool, logger: logger),
+        InteractionStoreService(store: store),
+    ]
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
-        services: [resources],
+        services: services,
         logger: logger)
 }

@@ -68,10 +68,11 @@ struct ChatRejectionTests {
 
     @Test("with MongoDB unreachable a chat gets 503 with Retry-After quickly and readiness says down")
     func databaseUnreachable() async throws {
-        let closedPort = try await ClosedPort.find()
+        let refusing = try RefusingPort()
         try await ChatServiceHarness.run(configure: {
-            $0.mongoURI = "mongodb://127.0.0.1:\(closedPort)/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
-        }) { harness, client in
+            $0.mongoURI = "mongodb://127.0.0.1:\(refusing.port)/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
+        }) { _, client in
+            defer { withExtendedLifetime(refusing) {} }
             let started = ContinuousClock.now
             let response = try await client.postChat(#"{"userId":"u","prompt":"hi"}"#)
             #expect(response.status == .serviceUnavailable)
