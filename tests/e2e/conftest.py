@@ -1,0 +1,154 @@
+"""Fixtures for the end-to-end suite: the built chat-service binary, run as an operator would
+(environment configuration, SIGTERM to stop), against a real SecantusDB process and the
+`provider-double` executable, with pymongo reading what was stored."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pymongo
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bin_dir() -> Path:
+    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    return Path(out)
+
+
+@pytest.fixture(scope="session")
+def binaries():
+    subprocess.run(["swift", "build", "--product", "chat-service"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["swift", "build", "--product", "provider-double"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    d = bin_dir()
+    return {"service": d / "chat-service", "double": d / "provider-double"}
+
+
+@pytest.fixture(scope="session")
+def mongo_uri():
+    port = free_port()
+    data = tempfile.mkdtemp(prefix="chat-e2e-db-")
+    proc = subprocess.Popen([str(ROOT / ".venv/bin/secantusd-py"), "--host", "127.0.0.1", "--port", str(port),
+                             "--storage-path", data, "--standalone", "--log-level", "WARNING"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    uri = f"mongodb://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            pymongo.MongoClient(uri, serverSelectionTimeoutMS=300).admin.command("ping")
+            break
+        except Exception:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("SecantusDB did not start")
+            time.sleep(0.2)
+    yield uri
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+class ProviderDouble:
+    """The `provider-double` executable and its control API (POST /_double/script, GET /_double/requests)."""
+
+    def __init__(self, binary: Path):
+        self.proc = subprocess.Popen([str(binary), "--port", "0"], stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().strip()
+        assert line.startswith("listening on "), line
+        self.port = int(line.rsplit(" ", 1)[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def script(self, behaviours):
+        requests.post(f"{self.url}/_double/script", json=behaviours, timeout=5).raise_for_status()
+
+    def requests(self, route=None):
+        got = requests.get(f"{self.url}/_double/requests", timeout=5).json()
+        return [r for r in got if route is None or r.get("route") == route]
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture
+def double(binaries):
+    d = ProviderDouble(binaries["double"])
+    yield d
+    d.stop()
+
+
+class Service:
+    """One chat-service process configured through its environment."""
+
+    def __init__(self, binary: Path, env: dict):
+        self.port = free_port()
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("GEMINI_", "OLLAMA_", "PROVIDERS"))}
+        full_env.update({"HOST": "127.0.0.1", "PORT": str(self.port), "LOG_LEVEL": "warning"})
+        full_env.update(env)
+        self.log = tempfile.NamedTemporaryFile(prefix="chat-service-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen([str(binary)], env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chat-service did not start: {Path(self.log.name).read_text()}")
+            time.sleep(0.1)
+
+    def chat(self, body, **kwargs):
+        return requests.post(f"{self.url}/v1/chat", json=body, timeout=30, **kwargs)
+
+    def terminate(self, timeout=20) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=timeout)
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text()
+
+
+@pytest.fixture
+def database(mongo_uri):
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    client = pymongo.MongoClient(mongo_uri)
+    yield client[name]
+    client.drop_database(name)
+
+
+@pytest.fixture
+def start_service(binaries, mongo_uri, database):
+    started = []
+
+    def start(**env):
+        base = {"MONGODB_URI": mongo_uri, "MONGODB_DATABASE": database.name}
+        base.update({k: str(v) for k, v in env.items()})
+        service = Service(binaries["service"], base)
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        if service.proc.poll() is None:
+            service.proc.kill()
+            service.proc.wait()
