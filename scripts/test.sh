@@ -1,25 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of chat-service on a fresh Debian machine, installing what is missing first:
 #   1. scripts/bootstrap.sh (libmongoc, the Python venv with SecantusDB, pymongo, pytest)
-#   2. a throw-away SecantusDB for the Swift integration tests
-#   3. the Swift build (fails on any compiler warning in our own code) and `swift test`
-#   4. the end-to-end suite in tests/e2e (pytest): the built binary, a provider double, pymongo
+#   2. the Swift build with tests; any compiler warning in our own code fails the run
+#   3. `swift test`: unit tests, and integration tests that start their own SecantusDB on a
+#      free port with a fresh data dir (or use CHAT_TEST_MONGODB_URI if you set it)
+#   4. the end-to-end suite in tests/e2e (pytest): the built binary, provider-double, pymongo
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 scripts/bootstrap.sh
-
-port=${CHAT_TEST_MONGO_PORT:-27917}
-datadir=$(mktemp -d /tmp/chat-service-testdb.XXXXXX)
-cleanup() {
-    scripts/mongo.sh stop "$port" >/dev/null 2>&1 || true
-    rm -rf "$datadir"
-}
-trap cleanup EXIT
-scripts/mongo.sh stop "$port" >/dev/null 2>&1 || true
-scripts/mongo.sh start "$port" "$datadir"
-export CHAT_TEST_MONGODB_URI="mongodb://127.0.0.1:$port"
 
 echo "[test] building (debug, with tests)"
 buildlog=$(mktemp)
