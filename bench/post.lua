@@ -1,0 +1,16 @@
+-- wrk script: POST a fixed JSON body to the path given as the first script argument.
+-- usage: wrk ... -s bench/post.lua URL -- PATH BODY
+function init(args)
+    wrk.method = "POST"
+    wrk.path = args[1]
+    wrk.body = args[2]
+    wrk.headers["Content-Type"] = "application/json"
+end
+
+function done(summary, latency, requests)
+    local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+        + summary.errors.status + summary.errors.timeout
+    io.write(string.format("RESULT rps=%.1f p50_ms=%.2f p99_ms=%.2f requests=%d non2xx_or_errors=%d\n",
+        summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+        latency:percentile(99) / 1000, summary.requests, errors))
+end
