@@ -16,6 +16,25 @@ public protocol ChatProvider: Sendable {
         timeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> Completion
+
+    /// Sends one streaming request and returns once the provider has accepted it (a 2xx head);
+    /// the answer then arrives chunk by chunk through the returned stream.
+    ///
+    /// A refusal before the stream starts (non-2xx, connect failure, no head within
+    /// `firstByteTimeout`) is thrown here, as the same `ProviderError` `complete` would throw.
+    /// `firstByteTimeout` bounds connect to the first chunk; `idleTimeout` bounds each later gap
+    /// between chunks. Failures after that are thrown by the stream.
+    func stream(
+        _ request: CompletionRequest,
+        model: String,
+        firstByteTimeout: Duration,
+        idleTimeout: Duration,
+        logger: Logger
+    ) async throws(ProviderError) -> CompletionStream
+
+    /// The models this provider serves right now (one HTTP exchange, or one per page for
+    /// Gemini, all within `timeout`).
+    func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel]
 }
 
 /// The names `PROVIDERS` accepts, in the order the SPEC lists them.

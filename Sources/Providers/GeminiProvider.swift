@@ -17,8 +17,8 @@ public struct GeminiProvider: ChatProvider {
     public let defaultModel: String
     /// Without the trailing slash, e.g. `https://generativelanguage.googleapis.com`.
     public let baseURL: String
-    private let apiKey: String
-    private let transport: ProviderHTTPTransport
+    let apiKey: String
+    let transport: ProviderHTTPTransport
 
     public init(httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -28,15 +28,15 @@ public struct GeminiProvider: ChatProvider {
     }
 
     /// Characters a model id may carry into the URL path unescaped (RFC 3986 unreserved).
-    private static let modelPathCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+    static let modelPathCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     /// The endpoint for one model. A leading `models/` (how `models.list` names them) is dropped,
     /// and anything else outside the unreserved set is percent-encoded, so a caller-supplied
     /// model can never change the path or add a query.
-    func url(model: String) -> String {
+    func url(model: String, method: String = "generateContent") -> String {
         let id = model.hasPrefix("models/") ? String(model.dropFirst("models/".count)) : model
         let escaped = id.addingPercentEncoding(withAllowedCharacters: Self.modelPathCharacters) ?? id
-        return "\(baseURL)/v1beta/models/\(escaped):generateContent"
+        return "\(baseURL)/v1beta/models/\(escaped):\(method)"
     }
 
     public func complete(

@@ -14,7 +14,7 @@ public struct OllamaProvider: ChatProvider {
     public let defaultModel: String
     /// Without the trailing slash, e.g. `http://127.0.0.1:11434`.
     public let baseURL: String
-    private let transport: ProviderHTTPTransport
+    let transport: ProviderHTTPTransport
 
     public init(httpClient: HTTPClient, baseURL: String, defaultModel: String) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL

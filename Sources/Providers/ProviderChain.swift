@@ -9,7 +9,8 @@ import Logging
 /// - each attempt's timeout is `min(providerTimeout, time left until the deadline)`;
 /// - the chain never sleeps past the deadline: if the next backoff would end after it, the
 ///   current provider is abandoned and the next one tried with the time that is left;
-/// - cancelling the calling task stops everything (the in-flight request and any backoff sleep).
+/// - cancelling the calling task stops everything (the in-flight request and any backoff sleep);
+/// - `stream` applies the same rules until the first chunk has arrived, then commits.
 public struct ProviderChain: Sendable {
     /// Waits for a backoff delay; throws when the waiting task is cancelled.
     public typealias Sleep = @Sendable (Duration) async throws -> Void
@@ -19,8 +20,8 @@ public struct ProviderChain: Sendable {
     public let retryPolicy: RetryPolicy
     /// `PROVIDER_TIMEOUT_MS`: the most one attempt may take.
     public let providerTimeout: Duration
-    private let sleep: Sleep
-    private let clock = ContinuousClock()
+    let sleep: Sleep
+    let clock = ContinuousClock()
 
     public init(
         providers: [any ChatProvider],
@@ -38,14 +39,14 @@ public struct ProviderChain: Sendable {
     public var providerNames: [ProviderName] { providers.map(\.name) }
 
     /// One provider and the model to ask it for.
-    private struct Hop {
+    struct Hop {
         var provider: any ChatProvider
         var model: String
     }
 
     /// The providers to try, in order, for `route`; empty if the route pins a provider that is
     /// not configured.
-    private func hops(for route: ProviderRoute) -> [Hop] {
+    func hops(for route: ProviderRoute) -> [Hop] {
         let firstIndex: Int
         if let pinned = route.first {
             guard let index = providers.firstIndex(where: { $0.name == pinned }) else { return [] }
@@ -70,6 +71,43 @@ public struct ProviderChain: Sendable {
         deadline: ContinuousClock.Instant,
         logger: Logger
     ) async -> ChainResult {
+        let outcome = await run(route: route, deadline: deadline, logger: logger) { provider, model, timeout throws(ProviderError) in
+            try await provider.complete(request, model: model, timeout: timeout, logger: logger)
+        }
+        switch outcome {
+        case .success(let success):
+            return .success(
+                ChainSuccess(
+                    completion: success.value,
+                    provider: success.provider,
+                    model: success.model,
+                    attempts: success.attempts,
+                    fallback: success.fallback
+                )
+            )
+        case .failure(let failure):
+            return .failure(failure)
+        }
+    }
+
+    /// What `run` hands back when an attempt succeeded.
+    struct Outcome<Value: Sendable>: Sendable {
+        var value: Value
+        var provider: ProviderName
+        var model: String
+        var attempts: [ProviderAttempt]
+        var fallback: Bool
+    }
+
+    /// The retry-and-fallback loop shared by `complete` and `stream`: calls `attempt` with each
+    /// hop's provider, model and timeout (`min(providerTimeout, time left)`) until one succeeds,
+    /// following the rules in the type's documentation.
+    func run<Value: Sendable>(
+        route: ProviderRoute,
+        deadline: ContinuousClock.Instant,
+        logger: Logger,
+        attempt makeAttempt: (_ provider: any ChatProvider, _ model: String, _ timeout: Duration) async throws(ProviderError) -> Value
+    ) async -> Result<Outcome<Value>, ChainFailure> {
         let hops = hops(for: route)
         guard let firstHop = hops.first else {
             let pinned = route.first?.rawValue ?? "?"
@@ -88,7 +126,7 @@ public struct ProviderChain: Sendable {
         /// Set when a provider was abandoned because its next backoff would end after the deadline.
         var cutShortByDeadline = false
 
-        func failure(_ reason: ChainFailure.Reason) -> ChainResult {
+        func failure(_ reason: ChainFailure.Reason) -> Result<Outcome<Value>, ChainFailure> {
             let last = attempts.last
             return .failure(
                 ChainFailure(
@@ -116,22 +154,9 @@ public struct ProviderChain: Sendable {
                 let remaining = deadline - started
                 guard remaining > .zero else { return failure(.deadlineExceeded) }
                 do {
-                    let completion = try await hop.provider.complete(
-                        request,
-                        model: hop.model,
-                        timeout: min(providerTimeout, remaining),
-                        logger: logger
-                    )
+                    let value = try await makeAttempt(hop.provider, hop.model, min(providerTimeout, remaining))
                     attempts.append(ProviderAttempt(provider: name, model: hop.model, error: nil, latency: clock.now - started))
-                    return .success(
-                        ChainSuccess(
-                            completion: completion,
-                            provider: name,
-                            model: hop.model,
-                            attempts: attempts,
-                            fallback: hopIndex > 0
-                        )
-                    )
+                    return .success(Outcome(value: value, provider: name, model: hop.model, attempts: attempts, fallback: hopIndex > 0))
                 } catch {
                     attempts.append(ProviderAttempt(provider: name, model: hop.model, error: error, latency: clock.now - started))
                     if error.kind == .cancelled || Task.isCancelled { return failure(.cancelled) }

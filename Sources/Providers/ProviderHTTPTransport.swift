@@ -35,12 +35,32 @@ struct ProviderHTTPTransport: Sendable {
         timeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> Response {
+        try await send(method: .POST, url: url, headers: headers, body: body, model: model, timeout: timeout, logger: logger)
+    }
+
+    /// GETs `url` (a model listing) and returns the whole response, whatever its status; the
+    /// same timeout and error mapping as `post`.
+    func get(url: String, headers: HTTPHeaders, timeout: Duration, logger: Logger) async throws(ProviderError) -> Response {
+        try await send(method: .GET, url: url, headers: headers, body: nil, model: "-", timeout: timeout, logger: logger)
+    }
+
+    private func send(
+        method: HTTPMethod,
+        url: String,
+        headers: HTTPHeaders,
+        body: ByteBuffer?,
+        model: String,
+        timeout: Duration,
+        logger: Logger
+    ) async throws(ProviderError) -> Response {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        request.method = method
         request.headers = headers
-        request.headers.replaceOrAdd(name: "content-type", value: "application/json")
+        if let body {
+            request.headers.replaceOrAdd(name: "content-type", value: "application/json")
+            request.body = .bytes(body)
+        }
         request.headers.replaceOrAdd(name: "accept", value: "application/json")
-        request.body = .bytes(body)
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -78,7 +98,7 @@ struct ProviderHTTPTransport: Sendable {
     }
 
     /// Thrown by the timer child task when the attempt's time is up.
-    private struct AttemptTimedOut: Error {}
+    struct AttemptTimedOut: Error {}
 
     /// Runs the request and reads the body, racing both against `timeout`.
     ///

@@ -75,4 +75,32 @@ struct ProviderDoubleTests {
             #expect(fixture.double.requests.isEmpty)
         }
     }
+
+    @Test("the control API accepts paced and failing streams as JSON and reports each exchange")
+    func controlAPIStreams() async throws {
+        try await DoubleFixture.with { fixture in
+            let script = """
+                [{"kind":"success","route":"ollama","chunks":["Hel","lo"],"chunkDelayMs":5},
+                 {"kind":"fail_mid_stream","route":"ollama","chunks":["par"],"message":"runner crashed"}]
+                """
+            #expect(try await post(fixture, "/_double/script", body: script).status == 200)
+            let body = #"{"model":"llama3.2","messages":[{"role":"user","content":"x"}]}"#
+            let paced = try await post(fixture, "/api/chat", body: body)
+            let pacedLines = paced.body.split(separator: "\n")
+            #expect(pacedLines.count == 3)
+            #expect(pacedLines.first?.contains(#""content":"Hel""#) == true)
+            #expect(pacedLines.last?.contains(#""done":true"#) == true)
+            let failed = try await post(fixture, "/api/chat", body: body)
+            #expect(failed.status == 200)
+            #expect(failed.body.split(separator: "\n").last == #"{"error":"runner crashed"}"#)
+
+            var listing = HTTPClientRequest(url: fixture.double.baseURL + "/_double/exchanges")
+            listing.method = .GET
+            let response = try await fixture.httpClient.execute(listing, timeout: .seconds(5))
+            let exchanges = try JSONDecoder().decode(
+                [ProviderDoubleExchange].self, from: Data(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+            #expect(exchanges.map(\.totalChunks) == [3, 2])
+            #expect(exchanges.allSatisfy { $0.completed && !$0.closedByClient && $0.chunksWritten == $0.totalChunks })
+        }
+    }
 }

@@ -11,8 +11,11 @@ struct DoubleFixture: Sendable {
     let httpClient: HTTPClient
     let gemini: GeminiProvider
     let ollama: OllamaProvider
+    /// Pointed at `{double}/v1`, the way `OPENAI_BASE_URL` includes the version segment.
+    let openAI: OpenAIProvider
 
     static let geminiKey = "test-key"
+    static let openAIKey = "sk-test"
     /// Logs at trace level into a no-op handler: every log statement runs, nothing is printed.
     static let logger: Logger = {
         var logger = Logger(label: "ProvidersTests", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -31,7 +34,8 @@ struct DoubleFixture: Sendable {
             double: double,
             httpClient: httpClient,
             gemini: GeminiProvider(httpClient: httpClient, baseURL: double.baseURL, apiKey: geminiKey, defaultModel: "gemini-2.0-flash"),
-            ollama: OllamaProvider(httpClient: httpClient, baseURL: double.baseURL, defaultModel: "llama3.2")
+            ollama: OllamaProvider(httpClient: httpClient, baseURL: double.baseURL, defaultModel: "llama3.2"),
+            openAI: OpenAIProvider(httpClient: httpClient, baseURL: double.baseURL + "/v1/", apiKey: openAIKey, defaultModel: "gpt-4o-mini")
         )
         let result: Result<T, any Error>
         do {
@@ -44,8 +48,18 @@ struct DoubleFixture: Sendable {
         return try result.get()
     }
 
-    /// A chain over `[gemini, ollama]` with tiny backoff so tests stay fast.
+    /// The provider that speaks `route`'s protocol.
+    func provider(for route: ProviderDoubleRoute) -> any ChatProvider {
+        switch route {
+        case .gemini: return gemini
+        case .ollama: return ollama
+        case .openai: return openAI
+        }
+    }
+
+    /// A chain over `providers` (default `[gemini, ollama]`) with tiny backoff so tests stay fast.
     func chain(
+        providers: [any ChatProvider]? = nil,
         maxAttempts: Int = 3,
         baseDelay: Duration = .milliseconds(1),
         maxDelay: Duration = .milliseconds(5),
@@ -53,7 +67,7 @@ struct DoubleFixture: Sendable {
         sleep: @escaping ProviderChain.Sleep = { try await Task.sleep(for: $0) }
     ) -> ProviderChain {
         ProviderChain(
-            providers: [gemini, ollama],
+            providers: providers ?? [gemini, ollama],
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts, baseDelay: baseDelay, maxDelay: maxDelay),
             providerTimeout: providerTimeout,
             sleep: sleep
@@ -97,6 +111,26 @@ extension ChainResult {
     var failure: ChainFailure? {
         if case .failure(let value) = self { return value }
         return nil
+    }
+}
+
+extension StreamingChainResult {
+    var success: StreamingChainSuccess? {
+        if case .success(let value) = self { return value }
+        return nil
+    }
+
+    var failure: ChainFailure? {
+        if case .failure(let value) = self { return value }
+        return nil
+    }
+}
+
+extension Array where Element == any ChatProvider {
+    /// Keeps the first provider of each name, in order.
+    func uniqued() -> [any ChatProvider] {
+        var seen: Set<ProviderName> = []
+        return filter { seen.insert($0.name).inserted }
     }
 }
 

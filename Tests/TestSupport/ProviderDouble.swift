@@ -27,6 +27,11 @@ public final class ProviderDouble: Sendable {
         public var geminiModels: [String]
         public var ollamaModels: [String]
         public var openAIModels: [String]
+        /// Listed by `GET /v1beta/models` with only `embedContent` (a client must filter them out).
+        public var geminiEmbeddingModels: [String]
+        /// The most models one `GET /v1beta/models` page holds, whatever `pageSize` asks; `nil` =
+        /// Gemini's own rule (`pageSize`, default 50, at most 1000).
+        public var geminiModelsPageSize: Int?
         /// Whether requests are kept for `requests`; turn off for long benchmark runs.
         public var recordsRequests: Bool
         /// Whether `/_double/script`, `/_double/requests` and `/_double/reset` are served.
@@ -40,6 +45,8 @@ public final class ProviderDouble: Sendable {
             geminiModels: [String] = ["gemini-2.0-flash", "gemini-2.5-flash"],
             ollamaModels: [String] = ["llama3.2"],
             openAIModels: [String] = ["gpt-4o-mini"],
+            geminiEmbeddingModels: [String] = [],
+            geminiModelsPageSize: Int? = nil,
             recordsRequests: Bool = true,
             servesControlAPI: Bool = true
         ) {
@@ -50,6 +57,8 @@ public final class ProviderDouble: Sendable {
             self.geminiModels = geminiModels
             self.ollamaModels = ollamaModels
             self.openAIModels = openAIModels
+            self.geminiEmbeddingModels = geminiEmbeddingModels
+            self.geminiModelsPageSize = geminiModelsPageSize
             self.recordsRequests = recordsRequests
             self.servesControlAPI = servesControlAPI
         }
@@ -58,6 +67,7 @@ public final class ProviderDouble: Sendable {
     private struct State {
         var script: [ProviderDoubleBehaviour] = []
         var requests: [ProviderDoubleRequest] = []
+        var exchanges: [ProviderDoubleExchange] = []
     }
 
     public let configuration: Configuration
@@ -140,6 +150,34 @@ public final class ProviderDouble: Sendable {
         requests.filter { $0.route == route }
     }
 
+    /// How each generation request's answer went on the wire, oldest first (chunks written,
+    /// completed, closed early by the client).
+    public var exchanges: [ProviderDoubleExchange] {
+        state.withLock { $0.exchanges }
+    }
+
+    /// Waits until `condition` holds for the exchanges (or `timeout` passes) and returns them;
+    /// the connection handler reports a client's hang-up asynchronously.
+    public func exchanges(
+        waitingUpTo timeout: Duration,
+        until condition: ([ProviderDoubleExchange]) -> Bool
+    ) async -> [ProviderDoubleExchange] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let current = exchanges
+            if condition(current) || ContinuousClock.now >= deadline { return current }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Records wire progress of the exchange `id` (called by the connection handler).
+    func updateExchange(_ id: Int, _ update: (inout ProviderDoubleExchange) -> Void) {
+        state.withLock { state in
+            guard state.exchanges.indices.contains(id) else { return }
+            update(&state.exchanges[id])
+        }
+    }
+
     /// Forgets the script and the recorded requests.
     public func reset() {
         state.withLock { $0 = State() }
@@ -161,9 +199,17 @@ public final class ProviderDouble: Sendable {
             return state.script.remove(at: index)
         }
         if let route {
-            return responder.generation(route: route, request: request, query: query, behaviour: behaviour)
+            var reply = responder.generation(route: route, request: request, query: query, behaviour: behaviour)
+            if configuration.recordsRequests {
+                let exchange = ProviderDoubleExchange(route: route, uri: request.uri, totalChunks: reply.chunks.count)
+                reply.exchangeID = state.withLock { state in
+                    state.exchanges.append(exchange)
+                    return state.exchanges.count - 1
+                }
+            }
+            return reply
         }
-        if let listing = responder.listing(method: method, path: request.path) {
+        if let listing = responder.listing(method: method, path: request.path, query: query) {
             return listing
         }
         return .body(.notFound, contentType: "text/plain", "404 page not found")
@@ -180,6 +226,9 @@ public final class ProviderDouble: Sendable {
             return .json(.ok, ["queued": pendingBehaviours.count])
         case (.GET, "/_double/requests"):
             let data = (try? JSONEncoder().encode(requests)) ?? Data("[]".utf8)
+            return .body(.ok, contentType: "application/json", String(decoding: data, as: UTF8.self))
+        case (.GET, "/_double/exchanges"):
+            let data = (try? JSONEncoder().encode(exchanges)) ?? Data("[]".utf8)
             return .body(.ok, contentType: "application/json", String(decoding: data, as: UTF8.self))
         case (.POST, "/_double/reset"):
             reset()

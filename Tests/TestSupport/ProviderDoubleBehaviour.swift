@@ -2,7 +2,9 @@
 ///
 /// A flat `Codable` struct rather than an enum with payloads so the same JSON can be posted to
 /// the `provider-double` executable's `POST /_double/script`, e.g.
-/// `[{"kind":"error","route":"gemini","status":429,"retryDelay":"0.2s"},{"kind":"success","text":"hi"}]`.
+/// `[{"kind":"error","route":"gemini","status":429,"retryDelay":"0.2s"},{"kind":"success","text":"hi"}]`,
+/// `[{"kind":"success","route":"openai","chunks":["Hel","lo"],"chunkDelayMs":50}]` (a paced stream) or
+/// `[{"kind":"fail_mid_stream","route":"ollama","chunks":["partial"],"message":"runner crashed"}]`.
 /// Every error body is written in the protocol of the endpoint that was called (protocols.md).
 public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
     /// What the double does.
@@ -19,6 +21,11 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
         case closeMidBody = "close_mid_body"
         /// HTTP 200, `application/json`, a body that is not JSON.
         case malformedJSON = "malformed_json"
+        /// Streamed requests: HTTP 200, the text's chunks, then the provider's mid-stream error
+        /// (Gemini `data: {"error": …}`, Ollama `{"error": "…"}`, OpenAI `data: {"error": …}`)
+        /// instead of the normal ending, then the response ends. Non-streamed requests get the
+        /// `error` answer for `status` (default 500).
+        case failMidStream = "fail_mid_stream"
     }
 
     public var kind: Kind
@@ -28,6 +35,11 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
     public var text: String?
     /// `success`: a thought part sent before the text (Gemini `"thought": true`, Ollama `thinking`).
     public var thought: String?
+    /// `success`, `fail_mid_stream`: the exact streamed deltas (their concatenation is the text).
+    public var chunks: [String]?
+    /// `success`, `fail_mid_stream` when streamed: wait this long before each body chunk (after
+    /// the head), so a client can be seen receiving chunks before the last is sent.
+    public var chunkDelayMs: Int?
     /// `success`: the model named in the answer (default: the requested model).
     public var model: String?
     /// `success`: usage counts (default: word counts of prompt and answer).
@@ -43,6 +55,8 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
     public var retryDelay: String?
     /// Any kind: a `Retry-After` header value (seconds or an HTTP date).
     public var retryAfter: String?
+    /// Any kind: a `retry-after-ms` header value (what OpenAI's SDK reads first).
+    public var retryAfterMs: String?
     /// Any kind: wait this long before answering (or dropping).
     public var delayMs: Int?
 
@@ -50,6 +64,8 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
         kind: Kind,
         route: ProviderDoubleRoute? = nil,
         text: String? = nil,
+        chunks: [String]? = nil,
+        chunkDelayMs: Int? = nil,
         thought: String? = nil,
         model: String? = nil,
         promptTokens: Int? = nil,
@@ -59,11 +75,14 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
         message: String? = nil,
         retryDelay: String? = nil,
         retryAfter: String? = nil,
+        retryAfterMs: String? = nil,
         delayMs: Int? = nil
     ) {
         self.kind = kind
         self.route = route
         self.text = text
+        self.chunks = chunks
+        self.chunkDelayMs = chunkDelayMs
         self.thought = thought
         self.model = model
         self.promptTokens = promptTokens
@@ -73,6 +92,7 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
         self.message = message
         self.retryDelay = retryDelay
         self.retryAfter = retryAfter
+        self.retryAfterMs = retryAfterMs
         self.delayMs = delayMs
     }
 
@@ -94,6 +114,32 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
     /// A provider error body with `status`.
     public static func error(status: Int, message: String? = nil, retryDelay: String? = nil, retryAfter: String? = nil) -> Self {
         Self(kind: .error, status: status, message: message, retryDelay: retryDelay, retryAfter: retryAfter)
+    }
+
+    /// A streamed answer of exactly `chunks`, `chunkDelay` apart (the first one too).
+    public static func streamed(
+        _ chunks: [String],
+        chunkDelay: Duration = .zero,
+        promptTokens: Int? = nil,
+        completionTokens: Int? = nil,
+        finishReason: String? = nil
+    ) -> Self {
+        Self(
+            kind: .success, chunks: chunks, chunkDelayMs: milliseconds(chunkDelay), promptTokens: promptTokens,
+            completionTokens: completionTokens, finishReason: finishReason
+        )
+    }
+
+    /// `chunks`, then the provider's mid-stream error event with `message` (and, for Gemini,
+    /// `status` as its code).
+    public static func failMidStream(after chunks: [String], status: Int = 500, message: String? = nil, chunkDelay: Duration = .zero) -> Self {
+        Self(kind: .failMidStream, chunks: chunks, chunkDelayMs: milliseconds(chunkDelay), status: status, message: message)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int? {
+        let (seconds, attoseconds) = duration.components
+        let value = Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        return value > 0 ? value : nil
     }
 
     /// Gemini's blocked-prompt answer.

@@ -11,6 +11,8 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
     private let double: ProviderDoubleReference
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
+    /// The exchange whose reply is being written on this connection, until it is complete.
+    private var exchangeInFlight: (double: ProviderDouble, id: Int)?
 
     init(double: ProviderDoubleReference) {
         self.double = double
@@ -33,6 +35,14 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
         }
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        if let (double, id) = exchangeInFlight {
+            exchangeInFlight = nil
+            double.updateExchange(id) { $0.closedByClient = true }
+        }
+        context.fireChannelInactive()
+    }
+
     private func respond(to head: HTTPRequestHead, double: ProviderDouble, context: ChannelHandlerContext) {
         let (path, queryText) = Self.split(uri: head.uri)
         var headers: [String: String] = [:]
@@ -49,6 +59,7 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
             body: String(buffer: body)
         )
         let reply = double.reply(to: request, method: head.method, query: Self.parse(query: queryText))
+        exchangeInFlight = reply.exchangeID.map { (double, $0) }
         let keepAlive = head.isKeepAlive
         let isHead = head.method == .HEAD
         if reply.delay > .zero {
@@ -66,9 +77,11 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
         let length = reply.chunks.reduce(0) { $0 + $1.readableBytes }
         switch reply.ending {
         case .dropWithoutAnswer:
+            exchangeInFlight = nil
             context.close(promise: nil)
             return
         case .closeMidBody:
+            exchangeInFlight = nil
             headers.replaceOrAdd(name: "content-length", value: String(length))
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))), promise: nil)
             if var whole = reply.chunks.first, let half = whole.readSlice(length: whole.readableBytes / 2) {
@@ -87,15 +100,48 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
         }
         if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))), promise: nil)
+        if !isHead, reply.chunkDelay > .zero {
+            context.flush()
+            writePaced(reply.chunks[...], delay: reply.chunkDelay, keepAlive: keepAlive, context: context)
+            return
+        }
         if !isHead {
+            reportProgress { $0.chunksWritten = reply.chunks.count }
             for chunk in reply.chunks where chunk.readableBytes > 0 {
                 context.write(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
             }
         }
+        end(keepAlive: keepAlive, context: context)
+    }
+
+    /// Writes one chunk per `delay`, flushing each, then ends the response; stops if the client
+    /// has gone.
+    private func writePaced(_ chunks: ArraySlice<ByteBuffer>, delay: TimeAmount, keepAlive: Bool, context: ChannelHandlerContext) {
+        guard let chunk = chunks.first else {
+            end(keepAlive: keepAlive, context: context)
+            return
+        }
+        context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            guard context.channel.isActive else { return }
+            // Progress is recorded before the write, so a client never sees more than is recorded.
+            self.reportProgress { $0.chunksWritten += 1 }
+            context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+            self.writePaced(chunks.dropFirst(), delay: delay, keepAlive: keepAlive, context: context)
+        }
+    }
+
+    private func end(keepAlive: Bool, context: ChannelHandlerContext) {
+        reportProgress { $0.completed = true }
+        exchangeInFlight = nil
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
+    }
+
+    private func reportProgress(_ update: (inout ProviderDoubleExchange) -> Void) {
+        guard let (double, id) = exchangeInFlight else { return }
+        double.updateExchange(id, update)
     }
 
     static func split(uri: String) -> (path: String, query: Substring) {

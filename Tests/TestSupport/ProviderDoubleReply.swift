@@ -19,7 +19,11 @@ struct ProviderDoubleReply: Sendable {
     var chunks: [ByteBuffer]
     var streamed: Bool
     var delay: TimeAmount
+    /// Wait before each body chunk (after the head); zero writes the body at once.
+    var chunkDelay: TimeAmount = .zero
     var ending: Ending
+    /// Set by the double for generation requests: where to report wire progress.
+    var exchangeID: Int?
 
     init(
         status: HTTPResponseStatus = .ok,

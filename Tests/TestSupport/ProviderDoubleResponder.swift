@@ -23,13 +23,13 @@ struct ProviderDoubleResponder: Sendable {
     }
 
     /// The answer to a non-generation request (listings, liveness), or `nil` for unknown paths.
-    func listing(method: HTTPMethod, path: String) -> ProviderDoubleReply? {
+    func listing(method: HTTPMethod, path: String, query: [String: String] = [:]) -> ProviderDoubleReply? {
         guard method == .GET || method == .HEAD else { return nil }
         switch path {
         case "/":
             return .body(.ok, contentType: "text/plain; charset=utf-8", "Ollama is running")
         case "/v1beta/models":
-            let models = configuration.geminiModels.map { name -> [String: Any] in
+            let chatModels = configuration.geminiModels.map { name -> [String: Any] in
                 [
                     "name": "models/\(name)", "baseModelId": name, "version": "001", "displayName": name,
                     "inputTokenLimit": 1_048_576, "outputTokenLimit": 65536,
@@ -37,11 +37,26 @@ struct ProviderDoubleResponder: Sendable {
                     "temperature": 1, "maxTemperature": 2, "topP": 0.95, "topK": 64,
                 ]
             }
-            return .json(.ok, ["models": models])
+            let embeddingModels = configuration.geminiEmbeddingModels.map { name -> [String: Any] in
+                [
+                    "name": "models/\(name)", "version": "004", "displayName": name, "inputTokenLimit": 2048, "outputTokenLimit": 1,
+                    "supportedGenerationMethods": ["embedContent"],
+                ]
+            }
+            let models = chatModels + embeddingModels
+            // pageSize (default 50, at most 1000, further capped by the configuration) and an
+            // opaque pageToken, which here is the offset.
+            var pageSize = min(1000, max(1, Int(query["pageSize"] ?? "") ?? 50))
+            if let cap = configuration.geminiModelsPageSize { pageSize = min(pageSize, max(1, cap)) }
+            let start = min(models.count, max(0, Int(query["pageToken"] ?? "") ?? 0))
+            let end = min(models.count, start + pageSize)
+            var page: [String: Any] = ["models": Array(models[start..<end])]
+            if end < models.count { page["nextPageToken"] = String(end) }
+            return .json(.ok, page)
         case "/api/tags":
             let models = configuration.ollamaModels.map { name -> [String: Any] in
                 [
-                    "name": name, "model": name, "modified_at": "2026-01-02T10:00:00Z", "size": 2_019_393_189,
+                    "name": name, "model": name, "modified_at": "2026-01-02T10:00:00.837530123+01:00", "size": 2_019_393_189,
                     "digest": "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72",
                     "details": [
                         "parent_model": "", "format": "gguf", "family": "llama", "families": ["llama"],
@@ -72,8 +87,14 @@ struct ProviderDoubleResponder: Sendable {
         var reply = answer(route: route, request: request, query: query, behaviour: behaviour)
         if let behaviour {
             reply.delay = .milliseconds(Int64(behaviour.delayMs ?? 0))
+            if reply.streamed {
+                reply.chunkDelay = .milliseconds(Int64(behaviour.chunkDelayMs ?? 0))
+            }
             if let retryAfter = behaviour.retryAfter {
                 reply.headers.replaceOrAdd(name: "retry-after", value: retryAfter)
+            }
+            if let retryAfterMs = behaviour.retryAfterMs {
+                reply.headers.replaceOrAdd(name: "retry-after-ms", value: retryAfterMs)
             }
         }
         return reply
@@ -152,6 +173,12 @@ struct ProviderDoubleResponder: Sendable {
                     "modelVersion": Self.geminiModel(fromPath: request.path),
                 ]
             )
+        case .failMidStream:
+            let reply = success(route: route, request: request, json: json ?? [:], query: query, behaviour: behaviour, failingMidStream: true)
+            guard reply.streamed else {
+                return answer(route: route, request: request, query: query, behaviour: .error(status: behaviour.status ?? 500, message: behaviour.message))
+            }
+            return reply
         case .success, .closeMidBody:
             var reply = success(route: route, request: request, json: json ?? [:], query: query, behaviour: behaviour)
             if behaviour.kind == .closeMidBody {
@@ -170,13 +197,16 @@ struct ProviderDoubleResponder: Sendable {
         request: ProviderDoubleRequest,
         json: [String: Any],
         query: [String: String],
-        behaviour: ProviderDoubleBehaviour
+        behaviour: ProviderDoubleBehaviour,
+        failingMidStream: Bool = false
     ) -> ProviderDoubleReply {
         let prompt = Self.lastUserText(route: route, json: json)
-        let text = behaviour.text ?? "Echo: \(prompt)"
+        let text = behaviour.chunks?.joined() ?? behaviour.text ?? "Echo: \(prompt)"
         let promptTokens = behaviour.promptTokens ?? Self.promptWords(route: route, json: json)
         let completionTokens = behaviour.completionTokens ?? Self.wordCount(text)
-        let words = Self.streamPieces(text)
+        let words = behaviour.chunks ?? Self.streamPieces(text)
+        let midStreamMessage = behaviour.message ?? "An internal error has occurred."
+        let midStreamStatus = behaviour.status ?? 500
         switch route {
         case .gemini:
             let model = behaviour.model ?? Self.geminiModel(fromPath: request.path)
@@ -202,9 +232,14 @@ struct ProviderDoubleResponder: Sendable {
             }
             var events: [[String: Any]] = []
             for (index, piece) in words.enumerated() {
-                let last = index == words.count - 1
+                let last = index == words.count - 1 && !failingMidStream
                 let soFar = last ? completionTokens : min(completionTokens, index + 1)
                 events.append(chunk([["text": piece]], finish: last ? finish : nil, outputSoFar: soFar))
+            }
+            if failingMidStream {
+                events.append([
+                    "error": ["code": midStreamStatus, "message": midStreamMessage, "status": Self.geminiStatusName(midStreamStatus)]
+                ])
             }
             if query["alt"] == "sse" {
                 return .stream(contentType: "text/event-stream", events.map { "data: \(Self.serialize($0))\n\n" })
@@ -234,6 +269,10 @@ struct ProviderDoubleResponder: Sendable {
                     "model": model, "created_at": Self.timestamp(),
                     "message": ["role": "assistant", "content": piece], "done": false,
                 ]) + "\n"
+            }
+            if failingMidStream {
+                lines.append(Self.serialize(["error": midStreamMessage]) + "\n")
+                return .stream(contentType: "application/x-ndjson", lines)
             }
             var last = final
             last["message"] = ["role": "assistant", "content": ""]
@@ -274,6 +313,11 @@ struct ProviderDoubleResponder: Sendable {
             }
             var events = [chunk(["role": "assistant", "content": ""], finish: nil)]
             events += words.map { chunk(["content": $0], finish: nil) }
+            if failingMidStream {
+                let error: [String: Any] = ["message": midStreamMessage, "type": "server_error", "param": NSNull(), "code": NSNull()]
+                events.append("data: \(Self.serialize(["error": error]))\n\n")
+                return .stream(contentType: "text/event-stream", events)
+            }
             events.append(chunk([:], finish: finish))
             if includeUsage {
                 let object: [String: Any] = [

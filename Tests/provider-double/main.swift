@@ -1,7 +1,7 @@
 // provider-double: one ProviderDouble (Gemini, Ollama and OpenAI-style endpoints plus the
 // /_double control API) as a stand-alone server for the Python end-to-end suite and benchmarks.
 //
-//   provider-double [--host H] [--port P] [--gemini-key K] [--restrict-models] [--gemini-models a,b] [--ollama-models a,b] [--openai-models a,b] [--no-record]
+//   provider-double [--host H] [--port P] [--gemini-key K] [--restrict-models] [--gemini-models a,b] [--ollama-models a,b] [--openai-models a,b] [--gemini-page-size N] [--no-record]
 //
 // The first line on stdout is `listening on PORT`. Runs until SIGINT/SIGTERM.
 
@@ -10,7 +10,7 @@ import TestSupport
 
 /// Exits with a usage line on stderr.
 func usage(_ problem: String) -> Never {
-    FileHandle.standardError.write(Data("provider-double: \(problem)\nusage: provider-double [--host H] [--port P] [--gemini-key K] [--restrict-models] [--gemini-models a,b] [--ollama-models a,b] [--openai-models a,b] [--no-record]\n".utf8))
+    FileHandle.standardError.write(Data("provider-double: \(problem)\nusage: provider-double [--host H] [--port P] [--gemini-key K] [--restrict-models] [--gemini-models a,b] [--ollama-models a,b] [--openai-models a,b] [--gemini-page-size N] [--no-record]\n".utf8))
     exit(64)
 }
 
@@ -37,6 +37,9 @@ while let argument = arguments.popFirst() {
         case "--ollama-models": configuration.ollamaModels = models
         default: configuration.openAIModels = models
         }
+    case "--gemini-page-size":
+        guard let value = arguments.popFirst(), let size = Int(value), size > 0 else { usage("--gemini-page-size needs a positive number") }
+        configuration.geminiModelsPageSize = size
     case "--no-record":
         configuration.recordsRequests = false
     case "-h", "--help":

@@ -1,0 +1,29 @@
+import Logging
+
+// Fallbacks for providers (mostly test stand-ins) that implement only `complete`.
+extension ChatProvider {
+    /// Answers with `complete` and delivers the whole answer as a single chunk; the first-byte
+    /// timeout bounds the whole call, since nothing arrives before the end.
+    public func stream(
+        _ request: CompletionRequest,
+        model: String,
+        firstByteTimeout: Duration,
+        idleTimeout: Duration,
+        logger: Logger
+    ) async throws(ProviderError) -> CompletionStream {
+        let completion = try await complete(request, model: model, timeout: firstByteTimeout, logger: logger)
+        return CompletionStream(chunks: [
+            CompletionChunk(
+                textDelta: completion.text,
+                finishReason: completion.finishReason,
+                usage: completion.usage,
+                model: completion.model
+            )
+        ])
+    }
+
+    /// Reports just the default model, for providers that cannot list theirs.
+    public func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel] {
+        [ProviderModel(id: defaultModel, created: nil, ownedBy: name.rawValue)]
+    }
+}

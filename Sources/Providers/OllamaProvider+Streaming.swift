@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+extension OllamaProvider {
+    /// `POST /api/chat` with `"stream": true`, read as NDJSON while it arrives.
+    public func stream(
+        _ request: CompletionRequest,
+        model: String,
+        firstByteTimeout: Duration,
+        idleTimeout: Duration,
+        logger: Logger
+    ) async throws(ProviderError) -> CompletionStream {
+        var wire = Self.requestBody(for: request, model: model)
+        wire.stream = true
+        let body: ByteBuffer
+        do {
+            body = try JSONEncoder().encodeAsByteBuffer(wire, allocator: ByteBufferAllocator())
+        } catch {
+            throw ProviderError(kind: .invalidResponse, message: "could not encode the Ollama request: \(error)")
+        }
+        return try await transport.openStream(
+            url: "\(baseURL)/api/chat",
+            headers: HTTPHeaders(),
+            body: body,
+            accept: "application/x-ndjson",
+            model: model,
+            firstByteTimeout: firstByteTimeout,
+            idleTimeout: idleTimeout,
+            decoder: OllamaStreamDecoder(requestedModel: model),
+            errorForStatus: Self.error(status:headers:body:),
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+// The JSON shapes of protocols.md §3.1–§3.3, §3.5 and §3.7, and the mapping to and from the
+// provider-neutral types.
+extension OpenAIProvider {
+    struct RequestBody: Encodable, Equatable {
+        struct Message: Encodable, Equatable {
+            var role: String
+            var content: String
+        }
+        struct StreamOptions: Encodable, Equatable {
+            var includeUsage: Bool
+            enum CodingKeys: String, CodingKey {
+                case includeUsage = "include_usage"
+            }
+        }
+        var model: String
+        var messages: [Message]
+        var temperature: Double?
+        var topP: Double?
+        /// `max_tokens` rather than `max_completion_tokens`: every compatible server reads it
+        /// (Ollama's `/v1` ignores the newer name).
+        var maxTokens: Int?
+        var stop: [String]?
+        var stream: Bool
+        var streamOptions: StreamOptions?
+        enum CodingKeys: String, CodingKey {
+            case model, messages, temperature, stop, stream
+            case topP = "top_p"
+            case maxTokens = "max_tokens"
+            case streamOptions = "stream_options"
+        }
+    }
+
+    struct Usage: Decodable {
+        var promptTokens: Int?
+        var completionTokens: Int?
+        var totalTokens: Int?
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case totalTokens = "total_tokens"
+        }
+
+        var tokenUsage: TokenUsage {
+            let prompt = promptTokens ?? 0
+            let completion = completionTokens ?? 0
+            return TokenUsage(promptTokens: prompt, completionTokens: completion, totalTokens: totalTokens ?? prompt + completion)
+        }
+    }
+
+    /// A `chat.completion` (non-stream) or a `chat.completion.chunk` (stream): `message` in the
+    /// first, `delta` in the second.
+    struct ResponseBody: Decodable {
+        struct Choice: Decodable {
+            struct Message: Decodable {
+                var content: String?
+            }
+            var message: Message?
+            var delta: Message?
+            var finishReason: String?
+            enum CodingKeys: String, CodingKey {
+                case message, delta
+                case finishReason = "finish_reason"
+            }
+        }
+        var model: String?
+        var choices: [Choice]?
+        var usage: Usage?
+    }
+
+    /// `{"error": {"message", "type", "param", "code"}}`; compatible servers vary, so `error` may
+    /// also be a bare string, `code` a number, and FastAPI-based ones send `{"detail": …}`.
+    struct ErrorEnvelope: Decodable {
+        var message: String?
+        var type: String?
+        var code: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case error, detail, message
+        }
+        private enum ErrorKeys: String, CodingKey {
+            case message, type, code
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let text = try? container.decode(String.self, forKey: .error) {
+                message = text
+            } else if let error = try? container.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error) {
+                message = try? error.decode(String.self, forKey: .message)
+                type = try? error.decode(String.self, forKey: .type)
+                code = (try? error.decode(String.self, forKey: .code)) ?? (try? error.decode(Int.self, forKey: .code)).map(String.init)
+            } else if let detail = try? container.decode(String.self, forKey: .detail) {
+                message = detail
+            } else if let text = try? container.decode(String.self, forKey: .message) {
+                message = text
+            } else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no error field"))
+            }
+        }
+    }
+
+    struct ModelList: Decodable {
+        struct Model: Decodable {
+            var id: String
+            var created: Int?
+            var ownedBy: String?
+            enum CodingKeys: String, CodingKey {
+                case id, created
+                case ownedBy = "owned_by"
+            }
+        }
+        var data: [Model]
+    }
+
+    static func requestBody(for request: CompletionRequest, model: String, stream: Bool) -> RequestBody {
+        let options = request.options
+        return RequestBody(
+            model: model,
+            messages: request.messages.map { RequestBody.Message(role: $0.role.rawValue, content: $0.content) },
+            temperature: options.temperature,
+            topP: options.topP,
+            maxTokens: options.maxTokens,
+            stop: options.stop?.isEmpty == true ? nil : options.stop,
+            stream: stream,
+            streamOptions: stream ? RequestBody.StreamOptions(includeUsage: true) : nil
+        )
+    }
+
+    /// Reads a 2xx `chat.completion` into a `Completion`; a `null` content is empty text.
+    static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
+        let decoded: ResponseBody
+        do {
+            decoded = try JSONDecoder().decode(ResponseBody.self, from: body)
+        } catch {
+            throw ProviderError(kind: .invalidResponse, message: "the OpenAI-compatible server answered 200 with a body that is not a chat.completion")
+        }
+        guard let choice = decoded.choices?.first else {
+            throw ProviderError(kind: .invalidResponse, message: "the OpenAI-compatible server answered 200 without choices")
+        }
+        return Completion(
+            text: choice.message?.content ?? "",
+            model: decoded.model ?? requestedModel,
+            finishReason: finishReason(choice.finishReason),
+            usage: decoded.usage?.tokenUsage
+        )
+    }
+
+    /// `length` → length, `content_filter` → content_filter, `tool_calls`/`function_call` →
+    /// tool_calls, anything else (`stop`, absent, server-specific values) → stop.
+    static func finishReason(_ value: String?) -> FinishReason {
+        switch value {
+        case "length": return .length
+        case "content_filter": return .contentFilter
+        case "tool_calls", "function_call": return .toolCalls
+        default: return .stop
+        }
+    }
+
+    /// Turns a non-2xx answer into a `ProviderError`: the message from the error body, the delay
+    /// from `retry-after-ms` (milliseconds, what the OpenAI SDK reads first) or `retry-after`.
+    static func error(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) -> ProviderError {
+        let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
+        var message = envelope?.message ?? ""
+        if message.isEmpty {
+            message = body.readableBytes > 0 ? String(String(buffer: body).prefix(500)) : status.reasonPhrase
+        }
+        return ProviderError(kind: .http(status: Int(status.code)), message: message, retryAfter: retryAfter(headers))
+    }
+
+    static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
+        if let text = headers.first(name: "retry-after-ms"), let milliseconds = Double(text.trimmingCharacters(in: .whitespaces)),
+            milliseconds.isFinite, milliseconds >= 0
+        {
+            return .milliseconds(Int64(milliseconds.rounded(.up)))
+        }
+        return headers.first(name: "retry-after").flatMap { ServerRetryHint.parseRetryAfter($0) }
+    }
+}
