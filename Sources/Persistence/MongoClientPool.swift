@@ -26,10 +26,15 @@ public final class MongoClientPool: @unchecked Sendable {
     ///   - uri: any libmongoc connection string.
     ///   - maxClients: the most clients (connections per server) the pool hands out at once.
     ///   - logger: where libmongoc's own log messages go (process-wide, the last pool wins).
+    ///   - serverSelectionTimeoutMS: used when the URI sets none (the service's write path uses a
+    ///     short one, so a dead database is noticed and writes are diverted to the spool quickly).
     /// - Throws: `PersistenceError(.invalidURI)` for a malformed or unusable URI.
-    public init(uri: String, maxClients: Int = 100, logger: Logger) throws(PersistenceError) {
+    public init(
+        uri: String, maxClients: Int = 100, logger: Logger,
+        serverSelectionTimeoutMS: Int32 = MongoURI.defaultServerSelectionTimeoutMS
+    ) throws(PersistenceError) {
         MongocRuntime.initialise(logger: logger)
-        let parsed = try MongoURI(uri)
+        let parsed = try MongoURI(uri, serverSelectionTimeoutMS: serverSelectionTimeoutMS)
         var error = bson_error_t()
         // mongoc_client_pool_new_with_error copies the URI, so `parsed` may be freed afterwards.
         guard let pointer = mongoc_client_pool_new_with_error(parsed.pointer, &error) else {

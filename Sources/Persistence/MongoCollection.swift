@@ -24,11 +24,12 @@ final class MongoCollection {
         var error: bson_error_t
     }
 
-    /// `insert_many` with `{ordered: false}` and the collection's (journaled) write concern.
+    /// `insert_many` with `{ordered: false}` (or `true`: stop at the first failing document) and
+    /// the collection's (journaled) write concern.
     /// Never throws: a partial failure must be untangled per document by the caller.
-    func insertMany(_ documents: [BSONDocument]) -> InsertManyOutcome {
+    func insertMany(_ documents: [BSONDocument], ordered: Bool = false) -> InsertManyOutcome {
         let options = BSONDocument()
-        options.append("ordered", bool: false)
+        options.append("ordered", bool: ordered)
         let reply = BSONDocument.outParameter()
         var error = bson_error_t()
         var pointers: [OpaquePointer?] = documents.map { $0.pointer }
@@ -41,13 +42,14 @@ final class MongoCollection {
         return InsertManyOutcome(succeeded: succeeded, reply: reply, error: error)
     }
 
-    /// Up to `limit` documents matching `filter`, as canonical extended JSON, in `_id` order.
-    func find(filter: BSONDocument, limit: Int) throws(PersistenceError) -> [String] {
+    /// Up to `limit` documents matching `filter`, as canonical extended JSON, in `_id` order
+    /// (or in `sort` order; an empty `sort` document means the server's natural order).
+    func find(filter: BSONDocument, limit: Int, sort: BSONDocument? = nil) throws(PersistenceError) -> [String] {
         let options = BSONDocument()
         if limit > 0 { options.append("limit", int64: Int64(limit)) }
-        let sort = BSONDocument()
-        sort.append("_id", int32: 1)
-        options.append("sort", document: sort)
+        let order = sort ?? BSONDocument()
+        if sort == nil { order.append("_id", int32: 1) }
+        if order.count > 0 { options.append("sort", document: order) }
         let cursor = MongoCursor(pointer: mongoc_collection_find_with_opts(pointer, filter.pointer, options.pointer, nil))
         return try cursor.allCanonicalJSON(context: "find")
     }

@@ -25,7 +25,10 @@ public final class MongoURI {
     ///
     /// - Throws: `PersistenceError` with code `.invalidURI` and libmongoc's reason; the message
     ///   never repeats the URI itself (it may hold a password).
-    public init(_ uri: String) throws(PersistenceError) {
+    ///   - serverSelectionTimeoutMS: the server selection timeout to use when the URI sets none.
+    public init(
+        _ uri: String, serverSelectionTimeoutMS: Int32 = MongoURI.defaultServerSelectionTimeoutMS
+    ) throws(PersistenceError) {
         MongocRuntime.initialise()
         var error = bson_error_t()
         let parsed = MongocRuntime.withURIParsingLogsSuppressed { mongoc_uri_new_with_error(uri, &error) }
@@ -36,17 +39,17 @@ public final class MongoURI {
                 message: "invalid MongoDB connection string: \(reason.isEmpty ? "could not be parsed" : reason)")
         }
         self.pointer = pointer
-        applyDefaults()
+        applyDefaults(serverSelectionTimeoutMS: serverSelectionTimeoutMS)
     }
 
     deinit {
         mongoc_uri_destroy(pointer)
     }
 
-    private func applyDefaults() {
+    private func applyDefaults(serverSelectionTimeoutMS: Int32) {
         if !mongoc_uri_has_option(pointer, MONGOC_URI_SERVERSELECTIONTIMEOUTMS) {
             _ = mongoc_uri_set_option_as_int32(
-                pointer, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, Self.defaultServerSelectionTimeoutMS)
+                pointer, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, serverSelectionTimeoutMS)
         }
         if !mongoc_uri_has_option(pointer, MONGOC_URI_CONNECTTIMEOUTMS) {
             _ = mongoc_uri_set_option_as_int32(pointer, MONGOC_URI_CONNECTTIMEOUTMS, Self.defaultConnectTimeoutMS)

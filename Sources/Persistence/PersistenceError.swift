@@ -23,6 +23,10 @@ public struct PersistenceError: Error, Sendable, Equatable, CustomStringConverti
         case invalidDocument
         /// The store or its thread pool has been shut down.
         case shutdown
+        /// MongoDB is unreachable and the spool has no room for the interaction (`SPOOL_MAX_BYTES`).
+        case spoolFull
+        /// MongoDB is unreachable and the spool cannot be written (disk full, I/O error, permissions).
+        case spoolUnwritable
     }
 
     public var code: Code
@@ -46,6 +50,9 @@ public struct PersistenceError: Error, Sendable, Equatable, CustomStringConverti
 
     /// True when the document already exists, which a replaying spool treats as "already stored".
     public var isDuplicateKey: Bool { code == .duplicateKey }
+
+    /// True when neither MongoDB nor the spool could take the interaction: answer 503 + Retry-After.
+    public var isSpoolRefusal: Bool { code == .spoolFull || code == .spoolUnwritable }
 
     public var description: String {
         if domain == 0 && mongoCode == 0 {

@@ -66,11 +66,12 @@ struct ChatRejectionTests {
         }
     }
 
-    @Test("with MongoDB unreachable a chat gets 503 with Retry-After quickly and readiness says down")
+    @Test("with MongoDB unreachable and no room in the spool a chat gets 503 with Retry-After quickly and readiness says down")
     func databaseUnreachable() async throws {
         let refusing = try RefusingPort()
         try await ChatServiceHarness.run(configure: {
             $0.mongoURI = "mongodb://127.0.0.1:\(refusing.port)/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
+            $0.spoolMaxBytes = 1  // the spool cannot take even one interaction
         }) { _, client in
             defer { withExtendedLifetime(refusing) {} }
             let started = ContinuousClock.now

@@ -45,6 +45,11 @@ struct ChatServiceHarness {
             providerTimeout: .seconds(5),
             requestTimeout: .seconds(20),
             logLevel: .warning)
+        // Every test spools to its own temporary directory (deleted afterwards), never ./data/spool.
+        let spoolDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("chat-spool-\(UInt64.random(in: 0...UInt64.max))").path
+        configuration.spoolDirectory = spoolDirectory
+        defer { try? FileManager.default.removeItem(atPath: spoolDirectory) }
         configure(&configuration)
         let reader = InteractionStore(
             pool: try MongoClientPool(uri: configuration.mongoURI, logger: Logger(label: "test-reader")),

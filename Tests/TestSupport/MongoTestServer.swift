@@ -137,7 +137,24 @@ public final class MongoTestServer: Sendable {
         return result == child || (result < 0 && errno == ECHILD)
     }
 
+    /// Starts `arguments` with stdin from /dev/null and stdout/stderr to `logPath`.
+    ///
+    /// posix_spawn hands the child every descriptor the test process has open (listening
+    /// sockets of provider doubles, client connections), and a child that holds a copy of a
+    /// socket keeps it from ever closing: a double would never see its client hang up. Glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` is not visible from Swift, so the child is
+    /// started through a one-line Python trampoline (the venv's interpreter, beside
+    /// secantusd-py) that closes every descriptor above 2 and then execs the server, keeping
+    /// the pid the same.
     private static func spawn(_ arguments: [String], logPath: String) throws -> pid_t {
+        let directory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path
+        let venvPython = directory + "/python"
+        let python = FileManager.default.isExecutableFile(atPath: venvPython) ? venvPython : "/usr/bin/python3"
+        let trampoline = "import os, sys; os.closerange(3, os.sysconf('SC_OPEN_MAX')); os.execv(sys.argv[1], sys.argv[1:])"
+        return try spawnDirectly([python, "-c", trampoline] + arguments, logPath: logPath)
+    }
+
+    private static func spawnDirectly(_ arguments: [String], logPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

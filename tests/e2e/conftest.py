@@ -152,3 +152,12 @@ def start_service(binaries, mongo_uri, database):
         if service.proc.poll() is None:
             service.proc.kill()
             service.proc.wait()
+
+
+@pytest.fixture(autouse=True)
+def private_spool_dir(tmp_path, monkeypatch):
+    """Every chat-service a test starts spools to that test's own temporary directory (SPOOL_DIR),
+    never to ./data/spool: a spool left behind would be replayed into the next test's database."""
+    spool = tmp_path / "spool"
+    monkeypatch.setenv("SPOOL_DIR", str(spool))
+    return spool
