@@ -16,6 +16,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var retryAfter: Duration?
     /// For 502/504: each provider attempt, so the caller sees what was tried.
     public var attempts: [ChatResponse.Attempt]?
+    /// The request field at fault, reported as `param` in OpenAI-shaped errors.
+    public var param: String?
 
     public init(
         status: HTTPResponse.Status, code: String, message: String, retryAfter: Duration? = nil,
@@ -28,8 +30,10 @@ public struct APIError: HTTPResponseError, Sendable {
         self.attempts = attempts
     }
 
-    public static func invalidRequest(_ message: String) -> APIError {
-        APIError(status: .badRequest, code: "invalid_request", message: message)
+    public static func invalidRequest(_ message: String, param: String? = nil) -> APIError {
+        var error = APIError(status: .badRequest, code: "invalid_request", message: message)
+        error.param = param
+        return error
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

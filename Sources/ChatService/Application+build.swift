@@ -21,13 +21,30 @@ public func buildApplication(
     threadPool.start()
     let pool: MongoClientPool
     do {
-        pool = try MongoClientPool(uri: configuration.mongoURI, logger: logger)
+        pool = try MongoClientPool(
+            uri: configuration.mongoURI, logger: logger,
+            serverSelectionTimeoutMS: SpoolingInteractionLog.writePathServerSelectionTimeoutMS)
     } catch {
         try? await threadPool.shutdownGracefully()
         throw ConfigurationError(variable: "MONGODB_URI", reason: "is not a valid MongoDB URI: \(error.message)")
     }
+    let metrics = ServiceMetrics()
     let store = InteractionStore(
-        pool: pool, databaseName: configuration.mongoDatabase, threadPool: threadPool, logger: logger)
+        pool: pool, databaseName: configuration.mongoDatabase, threadPool: threadPool, logger: logger,
+        flushObserver: { batchSize, duration, stored in
+            metrics.recordFlush(batchSize: batchSize, duration: duration, stored: stored)
+        })
+    let spool: InteractionSpool
+    do {
+        spool = try await InteractionSpool.open(
+            directory: configuration.spoolDirectory, maxBytes: configuration.spoolMaxBytes,
+            segmentBytes: min(InteractionSpool.defaultSegmentBytes, max(64 * 1024, configuration.spoolMaxBytes / 16)),
+            threadPool: threadPool, logger: logger)
+    } catch {
+        try? await threadPool.shutdownGracefully()
+        throw ConfigurationError(variable: "SPOOL_DIR", reason: "cannot be used as the spool: \(error.message)")
+    }
+    let interactionLog = SpoolingInteractionLog(store: store, spool: spool, logger: logger)
 
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
@@ -38,11 +55,15 @@ public func buildApplication(
             return GeminiProvider(
                 httpClient: httpClient, baseURL: configuration.gemini.baseURL,
                 apiKey: configuration.gemini.apiKey ?? "", defaultModel: configuration.gemini.model)
-        case .ollama, .openai:
-            // `openai` is rejected by ServiceConfiguration until its provider lands.
+        case .ollama:
             return OllamaProvider(
                 httpClient: httpClient, baseURL: configuration.ollama.baseURL,
                 defaultModel: configuration.ollama.model)
+        case .openai:
+            // ServiceConfiguration guarantees both are set when PROVIDERS includes openai.
+            return OpenAIProvider(
+                httpClient: httpClient, baseURL: configuration.openAI.baseURL ?? "",
+                apiKey: configuration.openAI.apiKey, defaultModel: configuration.openAI.model ?? "")
         }
     }
     let chain = ProviderChain(
@@ -53,17 +74,45 @@ public func buildApplication(
         providerTimeout: configuration.providerTimeout)
 
     let router = Router(context: ChatRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
-    HealthController(databaseIsReachable: { await store.ping(timeout: .seconds(1)) }).addRoutes(to: router)
-    ChatController(
-        chain: chain, interactionLog: store, requestTimeout: configuration.requestTimeout,
-        maxBodyBytes: configuration.maxBodyBytes
+    MetricsController(metrics: metrics, spoolStatistics: { spool.statistics }).addRoutes(to: router)
+    try OpenAPIController().addRoutes(to: router)
+    HealthController(
+        databaseIsReachable: { await store.ping(timeout: .seconds(1)) },
+        spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) }
     ).addRoutes(to: router)
+    let recorder = InteractionRecorder(log: interactionLog, metrics: metrics)
+    let keys = APIKeyStore(pool: pool, databaseName: configuration.mongoDatabase, threadPool: threadPool)
+    let keyCache = APIKeyCache()
+    let adminKeyHash = configuration.adminAPIKey.map(APIKeyHash.hex(of:))
+    let authenticator = APIKeyAuthenticator(adminKeyHash: adminKeyHash, keys: keys, cache: keyCache)
+    if let adminKeyHash {
+        AdminKeysController(keys: keys, cache: keyCache, maxBodyBytes: configuration.maxBodyBytes)
+            .addRoutes(to: router.group("admin").add(middleware: AdminAuthenticator(adminKeyHash: adminKeyHash)))
+    } else {
+        logger.warning(
+            "ADMIN_API_KEY is not set: API keys are off and every /v1 route is open to anyone who can reach \(configuration.host):\(configuration.port)")
+    }
 
-    // Shutdown runs in reverse: the server drains, then the store flushes, then the pools close.
+    let native = router.group("v1").add(middleware: authenticator)
+    ChatController(
+        chain: chain, recorder: recorder, requestTimeout: configuration.requestTimeout,
+        maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: native)
+    UsageController(store: store).addRoutes(to: native)
+    let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware()).add(middleware: authenticator)
+    OpenAIController(
+        chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
+        requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: openAI)
+
+    // Shutdown runs in reverse: the server drains (in-flight chats end in MongoDB or fsync'd in the
+    // spool), the drainer stops between batches, the store flushes, then the pools close.
     let services: [any Service] = [
         ServiceResources(httpClient: httpClient, threadPool: threadPool, logger: logger),
         InteractionStoreService(store: store),
+        SpoolDrainerService(log: interactionLog),
     ]
     return Application(
         router: router,

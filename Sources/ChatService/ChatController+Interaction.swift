@@ -6,34 +6,30 @@ import Persistence
 import Providers
 
 extension Interaction {
-    /// The SPEC §4 document for one `/v1/chat` call, answered or failed.
-    init(
-        chat: ChatRequest, id: String, result: ChainResult, requestedAt: Date, answeredAt: Date,
-        latency: Duration, requestID: String, defaultProvider: ProviderName
-    ) {
+    /// The SPEC §4 document for one call, answered or failed. `prompt` messages feed the token
+    /// estimate when the provider reported no usage.
+    init(call: CallRecord, result: ChainResult, promptMessages: [ChatMessage], answeredAt: Date) {
         let attempts: [ProviderAttempt]
         switch result {
         case .success(let success): attempts = success.attempts
         case .failure(let failure): attempts = failure.attempts
         }
         self.init(
-            id: id, userId: chat.userId, route: ChatController.route, prompt: chat.prompt, response: "",
-            status: .ok, provider: (chat.provider ?? defaultProvider).rawValue, model: chat.model ?? "",
-            requestedAt: requestedAt, timestamp: answeredAt, latencyMs: Int32(clamping: latency.milliseconds),
-            attempts: attempts.map(InteractionAttempt.init), fallback: false, usage: .zero, stream: false,
-            requestId: requestID)
+            id: call.id, userId: call.userId, route: call.route, prompt: call.prompt,
+            messages: call.messages?.map { InteractionMessage(role: $0.role.rawValue, content: $0.content) },
+            response: "", status: .ok, provider: call.firstProvider.rawValue, model: call.firstModel,
+            requestedAt: call.requestedAt, timestamp: answeredAt,
+            latencyMs: Int32(clamping: (ContinuousClock.now - call.started).milliseconds),
+            attempts: attempts.map(InteractionAttempt.init), fallback: false, usage: .zero, stream: call.stream,
+            apiKeyId: call.apiKeyId, requestId: call.requestID)
         switch result {
         case .success(let success):
             response = success.completion.text
             provider = success.provider.rawValue
             model = success.model
             fallback = success.fallback
-            if let usage = success.completion.usage {
-                self.usage = InteractionUsage(
-                    promptTokens: Int32(clamping: usage.promptTokens),
-                    completionTokens: Int32(clamping: usage.completionTokens),
-                    totalTokens: Int32(clamping: usage.totalTokens))
-            }
+            usage = InteractionUsage(
+                reported: success.completion.usage, promptMessages: promptMessages, completion: success.completion.text)
         case .failure(let failure):
             status = .error
             error = InteractionError(code: failure.reason.code, message: failure.message)
@@ -43,6 +39,16 @@ extension Interaction {
             }
             fallback = Set(failure.attempts.map(\.provider)).count > 1
         }
+    }
+}
+
+extension InteractionUsage {
+    /// The provider's counts, or `TokenEstimate`'s (marked estimated) when it reported none.
+    init(reported: TokenUsage?, promptMessages: [ChatMessage], completion: String) {
+        let counts = reported ?? TokenEstimate.usage(prompt: promptMessages, completion: completion)
+        self.init(
+            promptTokens: Int32(clamping: counts.promptTokens), completionTokens: Int32(clamping: counts.completionTokens),
+            totalTokens: Int32(clamping: counts.totalTokens), estimated: reported == nil)
     }
 }
 

@@ -10,14 +10,14 @@ import Providers
 /// retries and fallback) for an answer, makes the interaction durable, and only then answers.
 struct ChatController: Sendable {
     let chain: ProviderChain
-    let interactionLog: any InteractionLog
+    let recorder: InteractionRecorder
     let requestTimeout: Duration
     let maxBodyBytes: Int
 
     static let route = "/v1/chat"
 
-    func addRoutes(to router: Router<ChatRequestContext>) {
-        router.post("/v1/chat", use: chat)
+    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
+        group.post("chat", use: chat)
     }
 
     @Sendable func chat(request: Request, context: ChatRequestContext) async throws -> Response {
@@ -33,35 +33,25 @@ struct ChatController: Sendable {
             throw APIError.invalidRequest(
                 "provider \"\(chatRequest.provider!.rawValue)\" is not configured (configured: \(configured))")
         }
+        try recorder.admit(logger: context.logger)
 
         var logger = context.logger
         logger[metadataKey: "interaction_id"] = .string(id)
+        let firstProvider = chatRequest.provider ?? chain.providerNames[0]
+        let call = CallRecord(
+            id: id, route: Self.route, userId: chatRequest.userId, prompt: chatRequest.prompt, messages: nil,
+            requestedAt: requestedAt, started: started, requestID: context.requestID, apiKeyId: context.client?.keyId,
+            stream: false, firstProvider: firstProvider,
+            firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
+        let completionRequest = CompletionRequest(prompt: chatRequest.prompt)
         let route = ProviderRoute(
             first: chatRequest.provider, model: chatRequest.model, allowFallback: chatRequest.provider == nil)
         let result = await chain.complete(
-            CompletionRequest(prompt: chatRequest.prompt), route: route, deadline: started + requestTimeout,
-            logger: logger)
-        let answeredAt = Date()
-        let latency = ContinuousClock.now - started
+            completionRequest, route: route, deadline: started + requestTimeout, logger: logger)
 
         let interaction = Interaction(
-            chat: chatRequest, id: id, result: result, requestedAt: requestedAt, answeredAt: answeredAt,
-            latency: latency, requestID: context.requestID, defaultProvider: chain.providerNames[0])
-        do {
-            try await interactionLog.record(interaction)
-        } catch {
-            if case .failure(let failure) = result {
-                // The caller still learns that the providers failed; the lost error record is logged.
-                logger.error(
-                    "could not store failed interaction", metadata: ["error": "\(error)", "failure": "\(failure.message)"])
-            } else {
-                logger.error("could not store interaction; answering 503", metadata: ["error": "\(error)"])
-                throw APIError(
-                    status: .serviceUnavailable, code: "storage_unavailable",
-                    message: "the interaction could not be stored durably (MongoDB: \(error.message)); retry later",
-                    retryAfter: .seconds(5))
-            }
-        }
+            call: call, result: result, promptMessages: completionRequest.messages, answeredAt: Date())
+        try await recorder.record(interaction, answered: result.isSuccess, logger: logger)
 
         switch result {
         case .success(let success):

@@ -8,9 +8,12 @@ public struct ChatRequestContext: RequestContext {
     /// The caller's `X-Request-Id` when it sent a usable one, else one generated here.
     /// Set by `RequestIDMiddleware` before any route runs.
     public var requestID: String
+    /// The caller's key once `APIKeyAuthenticator` accepted it; `nil` while keys are off.
+    public var client: AuthenticatedClient?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
+        self.client = nil
     }
 }

@@ -21,21 +21,34 @@ extension ServiceConfiguration {
             throw ConfigurationError(
                 variable: "MONGODB_DATABASE", reason: "must not contain \"\(bad)\", got \"\(mongoDatabase)\"")
         }
+        spoolDirectory = env.string("SPOOL_DIR") ?? spoolDirectory
+        if spoolDirectory.contains("\0") {
+            throw ConfigurationError(variable: "SPOOL_DIR", reason: "must not contain a NUL character")
+        }
+        spoolMaxBytes = try env.integer("SPOOL_MAX_BYTES", in: 4096...(1 << 50)) ?? spoolMaxBytes
 
         gemini.apiKey = env.string("GEMINI_API_KEY")
         gemini.baseURL = try env.httpURL("GEMINI_BASE_URL") ?? gemini.baseURL
         gemini.model = env.string("GEMINI_MODEL") ?? gemini.model
         ollama.baseURL = try env.httpURL("OLLAMA_BASE_URL") ?? ollama.baseURL
         ollama.model = env.string("OLLAMA_MODEL") ?? ollama.model
+        openAI.baseURL = try env.httpURL("OPENAI_BASE_URL")
+        openAI.apiKey = env.string("OPENAI_API_KEY")
+        openAI.model = env.string("OPENAI_MODEL")
+        adminAPIKey = env.string("ADMIN_API_KEY")
+        if let adminAPIKey, adminAPIKey.count < 16 {
+            throw ConfigurationError(variable: "ADMIN_API_KEY", reason: "must be at least 16 characters long")
+        }
 
         providers = try env.providerList("PROVIDERS") ?? (gemini.apiKey == nil ? [.ollama] : [.gemini, .ollama])
         if providers.contains(.gemini), gemini.apiKey == nil {
             throw ConfigurationError(variable: "GEMINI_API_KEY", reason: "is required when PROVIDERS includes gemini")
         }
-        if providers.contains(.openai) {
-            throw ConfigurationError(
-                variable: "PROVIDERS",
-                reason: "includes openai, which this build does not support yet (use gemini, ollama)")
+        if providers.contains(.openai), openAI.baseURL == nil {
+            throw ConfigurationError(variable: "OPENAI_BASE_URL", reason: "is required when PROVIDERS includes openai")
+        }
+        if providers.contains(.openai), openAI.model == nil {
+            throw ConfigurationError(variable: "OPENAI_MODEL", reason: "is required when PROVIDERS includes openai")
         }
 
         retry.maxAttempts = try env.integer("RETRY_MAX_ATTEMPTS", in: 1...20) ?? retry.maxAttempts
@@ -49,6 +62,12 @@ extension ServiceConfiguration {
         requestTimeout = try env.milliseconds("REQUEST_TIMEOUT_MS", in: 1...3_600_000) ?? requestTimeout
         maxBodyBytes = try env.integer("MAX_BODY_BYTES", in: 1...1_073_741_824) ?? maxBodyBytes
 
+        if let format = env.string("LOG_FORMAT") {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw ConfigurationError(variable: "LOG_FORMAT", reason: "must be text or json, got \"\(format)\"")
+            }
+            logFormat = parsed
+        }
         if let level = env.string("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")

@@ -10,42 +10,67 @@ public struct ServiceConfiguration: Sendable {
     public var port: Int
     public var mongoURI: String
     public var mongoDatabase: String
+    /// `SPOOL_DIR`: where interactions are spooled while MongoDB is unreachable.
+    public var spoolDirectory: String
+    /// `SPOOL_MAX_BYTES`: the cap on the spool's size; beyond it new chats get 503.
+    public var spoolMaxBytes: Int
     /// The provider chain in order: the first is primary, the rest are fallbacks.
     public var providers: [ProviderName]
     public var gemini: GeminiSettings
     public var ollama: OllamaSettings
+    public var openAI: OpenAISettings
+    /// When set, admin routes are on and every `/v1/*` route requires a client key.
+    public var adminAPIKey: String?
     public var retry: RetrySettings
     public var providerTimeout: Duration
     public var requestTimeout: Duration
     public var maxBodyBytes: Int
     public var logLevel: Logger.Level
+    /// `text` (human-readable lines) or `json` (one object per line, for log shippers).
+    public var logFormat: LogFormat
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text
+        case json
+    }
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         mongoURI: String = "mongodb://127.0.0.1:27017",
         mongoDatabase: String = "chat",
+        spoolDirectory: String = "./data/spool",
+        spoolMaxBytes: Int = 1_073_741_824,
         providers: [ProviderName] = [.ollama],
         gemini: GeminiSettings = .init(),
         ollama: OllamaSettings = .init(),
+        openAI: OpenAISettings = .init(),
+        adminAPIKey: String? = nil,
         retry: RetrySettings = .init(),
         providerTimeout: Duration = .milliseconds(60_000),
         requestTimeout: Duration = .milliseconds(120_000),
         maxBodyBytes: Int = 1_048_576,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        logFormat: LogFormat = .text
     ) {
         self.host = host
         self.port = port
         self.mongoURI = mongoURI
         self.mongoDatabase = mongoDatabase
+        self.spoolDirectory = spoolDirectory
+        self.spoolMaxBytes = spoolMaxBytes
         self.providers = providers
         self.gemini = gemini
         self.ollama = ollama
+        self.openAI = openAI
+        self.adminAPIKey = adminAPIKey
         self.retry = retry
         self.providerTimeout = providerTimeout
         self.requestTimeout = requestTimeout
         self.maxBodyBytes = maxBodyBytes
         self.logLevel = logLevel
+        self.logFormat = logFormat
     }
 
     /// Google Gemini (`GEMINI_*`).
@@ -70,6 +95,19 @@ public struct ServiceConfiguration: Sendable {
         public var model: String
         public init(baseURL: String = "http://127.0.0.1:11434", model: String = "llama3.2") {
             self.baseURL = baseURL
+            self.model = model
+        }
+    }
+
+    /// An OpenAI-compatible upstream (`OPENAI_*`): OpenRouter, vLLM, llama.cpp server, LM Studio.
+    public struct OpenAISettings: Sendable {
+        /// Includes `/v1`, as in the OpenAI SDKs; the service appends `/chat/completions`.
+        public var baseURL: String?
+        public var apiKey: String?
+        public var model: String?
+        public init(baseURL: String? = nil, apiKey: String? = nil, model: String? = nil) {
+            self.baseURL = baseURL
+            self.apiKey = apiKey
             self.model = model
         }
     }

@@ -15,7 +15,15 @@ extension InteractionStore {
             let results: [Result<Void, PersistenceError>]
             switch workState {
             case .active:
+                let started = ContinuousClock.now
                 results = write(batch.map(\.interaction))
+                if let flushObserver {
+                    let stored = results.reduce(0) { count, result in
+                        if case .success = result { return count + 1 }
+                        return count
+                    }
+                    flushObserver(batch.count, ContinuousClock.now - started, stored)
+                }
             case .cancelled:
                 let error = PersistenceError(code: .shutdown, message: "the persistence thread pool is shut down")
                 results = Array(repeating: .failure(error), count: batch.count)

@@ -27,6 +27,12 @@ public final class InteractionStore: InteractionLog, Sendable {
     public let databaseName: String
     let threadPool: NIOThreadPool
     let logger: Logger
+    /// Told about every bulk insert (documents, duration, how many were stored), for metrics.
+    let flushObserver: FlushObserver?
+
+    /// Receives `(batchSize, duration, storedCount)` after each bulk insert, on a thread-pool
+    /// thread; must be quick and must not block.
+    public typealias FlushObserver = @Sendable (_ batchSize: Int, _ duration: Duration, _ stored: Int) -> Void
     let queue: Mutex<GroupCommitQueue>
     /// Callers waiting for the ping in flight; `nil` when no ping is running.
     let pingWaiters = Mutex<[OneShotContinuation<Bool>]?>(nil)
@@ -45,12 +51,13 @@ public final class InteractionStore: InteractionLog, Sendable {
     ///   - maxConcurrentFlushes: most bulk inserts in flight at once (default 2).
     public init(
         pool: MongoClientPool, databaseName: String, threadPool: NIOThreadPool, logger: Logger,
-        maxBatchSize: Int = 1000, maxConcurrentFlushes: Int = 2
+        maxBatchSize: Int = 1000, maxConcurrentFlushes: Int = 2, flushObserver: FlushObserver? = nil
     ) {
         self.pool = pool
         self.databaseName = databaseName
         self.threadPool = threadPool
         self.logger = logger
+        self.flushObserver = flushObserver
         self.queue = Mutex(GroupCommitQueue(maxBatchSize: maxBatchSize, maxConcurrentFlushes: maxConcurrentFlushes))
     }
 

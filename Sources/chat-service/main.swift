@@ -13,9 +13,16 @@ do {
 }
 
 LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardOutput(label: label)
-    handler.logLevel = configuration.logLevel
-    return handler
+    switch configuration.logFormat {
+    case .text:
+        var handler = StreamLogHandler.standardOutput(label: label)
+        handler.logLevel = configuration.logLevel
+        return handler
+    case .json:
+        var handler = JSONLogHandler(label: label)
+        handler.logLevel = configuration.logLevel
+        return handler
+    }
 }
 
 do {

@@ -24,6 +24,8 @@ struct ServiceConfigurationTests {
         #expect(configuration.providerTimeout == .milliseconds(60_000))
         #expect(configuration.requestTimeout == .milliseconds(120_000))
         #expect(configuration.maxBodyBytes == 1_048_576)
+        #expect(configuration.spoolDirectory == "./data/spool")
+        #expect(configuration.spoolMaxBytes == 1_073_741_824)
         #expect(configuration.logLevel == .info)
     }
 
@@ -43,8 +45,13 @@ struct ServiceConfigurationTests {
             "OLLAMA_BASE_URL": "http://ollama:11434", "OLLAMA_MODEL": "qwen3",
             "RETRY_MAX_ATTEMPTS": "5", "RETRY_BASE_DELAY_MS": "50", "RETRY_MAX_DELAY_MS": "800",
             "PROVIDER_TIMEOUT_MS": "1500", "REQUEST_TIMEOUT_MS": "9000", "MAX_BODY_BYTES": "2048",
-            "LOG_LEVEL": "DEBUG",
+            "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json", "OPENAI_BASE_URL": "http://127.0.0.1:8000/v1", "OPENAI_API_KEY": "sk-x",
+            "OPENAI_MODEL": "smollm2", "ADMIN_API_KEY": "admin-key-0123456789",
         ])
+        #expect(configuration.openAI.baseURL == "http://127.0.0.1:8000/v1")
+        #expect(configuration.openAI.apiKey == "sk-x")
+        #expect(configuration.openAI.model == "smollm2")
+        #expect(configuration.adminAPIKey == "admin-key-0123456789")
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 9090)
         #expect(configuration.mongoURI == "mongodb://db:27017/?w=majority")
@@ -61,6 +68,7 @@ struct ServiceConfigurationTests {
         #expect(configuration.requestTimeout == .milliseconds(9000))
         #expect(configuration.maxBodyBytes == 2048)
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.logFormat == .json)
     }
 
     @Test(
@@ -73,7 +81,10 @@ struct ServiceConfigurationTests {
             (["PROVIDERS": "ollama,claude"], "PROVIDERS"),
             (["PROVIDERS": "ollama,ollama"], "PROVIDERS"),
             (["PROVIDERS": "ollama,"], "PROVIDERS"),
-            (["PROVIDERS": "openai"], "PROVIDERS"),
+            (["PROVIDERS": "openai"], "OPENAI_BASE_URL"),
+            (["PROVIDERS": "openai", "OPENAI_BASE_URL": "http://127.0.0.1:8000/v1"], "OPENAI_MODEL"),
+            (["OPENAI_BASE_URL": "localhost:8000"], "OPENAI_BASE_URL"),
+            (["ADMIN_API_KEY": "short"], "ADMIN_API_KEY"),
             (["PROVIDERS": "gemini"], "GEMINI_API_KEY"),
             (["GEMINI_BASE_URL": "ftp://x"], "GEMINI_BASE_URL"),
             (["OLLAMA_BASE_URL": "not a url"], "OLLAMA_BASE_URL"),
@@ -83,7 +94,12 @@ struct ServiceConfigurationTests {
             (["PROVIDER_TIMEOUT_MS": "1.5"], "PROVIDER_TIMEOUT_MS"),
             (["REQUEST_TIMEOUT_MS": "0"], "REQUEST_TIMEOUT_MS"),
             (["MAX_BODY_BYTES": "lots"], "MAX_BODY_BYTES"),
+            (["SPOOL_MAX_BYTES": "1GiB"], "SPOOL_MAX_BYTES"),
+            (["SPOOL_MAX_BYTES": "100"], "SPOOL_MAX_BYTES"),
+            (["SPOOL_MAX_BYTES": "-5"], "SPOOL_MAX_BYTES"),
+            (["SPOOL_DIR": "/tmp/a\u{0}b"], "SPOOL_DIR"),
             (["LOG_LEVEL": "verbose"], "LOG_LEVEL"),
+            (["LOG_FORMAT": "xml"], "LOG_FORMAT"),
         ])
     func badValue(environment: [String: String], variable: String) {
         #expect {
@@ -93,5 +109,16 @@ struct ServiceConfigurationTests {
             return error.variable == variable && error.description.contains(variable)
                 && !error.description.contains("\n")
         }
+    }
+
+    @Test("SPOOL_DIR and SPOOL_MAX_BYTES are read, trimmed and typed")
+    func spoolVariables() throws {
+        let configuration = try ServiceConfiguration(environment: [
+            "SPOOL_DIR": " /var/lib/chat/spool ", "SPOOL_MAX_BYTES": "2097152",
+        ])
+        #expect(configuration.spoolDirectory == "/var/lib/chat/spool")
+        #expect(configuration.spoolMaxBytes == 2_097_152)
+        let empty = try ServiceConfiguration(environment: ["SPOOL_DIR": "", "SPOOL_MAX_BYTES": " "])
+        #expect(empty.spoolDirectory == "./data/spool" && empty.spoolMaxBytes == 1_073_741_824)
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOFoundationCompat
+import Persistence
+
+/// `/admin/keys`: create (the key is shown once and stored only as SHA-256), list and revoke
+/// client API keys. Registered only when `ADMIN_API_KEY` is set.
+struct AdminKeysController: Sendable {
+    let keys: APIKeyStore
+    let cache: APIKeyCache
+    let maxBodyBytes: Int
+
+    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
+        group.post("keys", use: create)
+        group.get("keys", use: list)
+        group.delete("keys/{id}", use: revoke)
+    }
+
+    struct CreateRequest: Decodable {
+        var name: String?
+        var email: String?
+    }
+
+    struct Created: Encodable {
+        var id: String
+        var key: String
+        var name: String
+        var email: String?
+        var createdAt: String
+    }
+
+    struct Listed: Encodable {
+        var id: String
+        var name: String
+        var email: String?
+        var keyPrefix: String
+        var createdAt: String
+        var revokedAt: String?
+        var revoked: Bool
+    }
+
+    struct Revoked: Encodable {
+        var id: String
+        var revoked: Bool
+    }
+
+    @Sendable func create(request: Request, context: ChatRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(limit: maxBodyBytes)
+        let input: CreateRequest
+        do {
+            input = try JSONDecoder().decode(CreateRequest.self, from: Data(buffer: body))
+        } catch {
+            throw APIError.invalidRequest("body must be a JSON object like {\"name\": \"billing-backend\"}")
+        }
+        guard let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty, name.count <= 200
+        else { throw APIError.invalidRequest("name is required (1 to 200 characters)") }
+        let key = APIKeyHash.generateKey()
+        let record = APIKeyRecord(
+            id: InteractionID.generate(), name: name, email: input.email, keyHash: APIKeyHash.hex(of: key),
+            keyPrefix: String(key.prefix(10)), createdAt: Date())
+        do {
+            try await keys.createIndexes()  // idempotent; admin writes are rare
+            try await keys.insert(record)
+        } catch {
+            throw APIError(
+                status: .serviceUnavailable, code: "storage_unavailable",
+                message: "the key could not be stored (MongoDB: \(error.message))", retryAfter: .seconds(5))
+        }
+        context.logger.notice("API key created", metadata: ["api_key_id": "\(record.id)", "name": "\(name)"])
+        return try JSONResponse.make(
+            .created,
+            Created(
+                id: record.id, key: key, name: name, email: record.email,
+                createdAt: ISO8601Timestamp.string(from: record.createdAt)))
+    }
+
+    @Sendable func list(request: Request, context: ChatRequestContext) async throws -> Response {
+        let records: [APIKeyRecord]
+        do {
+            records = try await keys.list()
+        } catch {
+            throw APIError(
+                status: .serviceUnavailable, code: "storage_unavailable",
+                message: "keys could not be read (MongoDB: \(error.message))", retryAfter: .seconds(5))
+        }
+        let listed = records.map {
+            Listed(
+                id: $0.id, name: $0.name, email: $0.email, keyPrefix: $0.keyPrefix,
+                createdAt: ISO8601Timestamp.string(from: $0.createdAt),
+                revokedAt: $0.revokedAt.map(ISO8601Timestamp.string(from:)), revoked: $0.isRevoked)
+        }
+        return try JSONResponse.make(.ok, ["keys": listed])
+    }
+
+    @Sendable func revoke(request: Request, context: ChatRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let revoked: Bool
+        do {
+            revoked = try await keys.revoke(id: id)
+        } catch {
+            throw APIError(
+                status: .serviceUnavailable, code: "storage_unavailable",
+                message: "the key could not be revoked (MongoDB: \(error.message))", retryAfter: .seconds(5))
+        }
+        guard revoked else { throw APIError(status: .notFound, code: "not_found", message: "no API key has id \(id)") }
+        cache.forget(keyId: id)
+        context.logger.notice("API key revoked", metadata: ["api_key_id": "\(id)"])
+        return try JSONResponse.make(.ok, Revoked(id: id, revoked: true))
+    }
+}

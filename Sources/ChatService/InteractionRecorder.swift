@@ -1,0 +1,46 @@
+import HTTPTypes
+import Logging
+import Persistence
+import Providers
+
+/// Hands a finished call's document to the interaction log and decides what the caller sees
+/// when that fails: an answered call may not be reported as a success unless its document is
+/// durable (503, retry later); a failed call still reports its own failure, with the lost
+/// error document logged.
+struct InteractionRecorder: Sendable {
+    let log: any InteractionLog
+    let metrics: ServiceMetrics
+
+    /// Refuses a call up front (503 with Retry-After) when MongoDB is known to be down and the
+    /// spool is full or unwritable, so no provider is paid for an answer that cannot be kept.
+    func admit(logger: Logger) throws(APIError) {
+        do {
+            try log.checkAdmission()
+        } catch {
+            logger.warning("refusing a call: nowhere to store it durably", metadata: ["error": "\(error)"])
+            throw APIError(
+                status: .serviceUnavailable, code: "storage_unavailable",
+                message: "MongoDB is unreachable and the spool cannot take more interactions (\(error.message)); retry later",
+                retryAfter: .seconds(5))
+        }
+    }
+
+    func record(_ interaction: Interaction, answered: Bool, logger: Logger) async throws(APIError) {
+        metrics.recordCall(interaction)
+        do {
+            try await log.record(interaction)
+        } catch {
+            if answered {
+                logger.error("could not store interaction; answering 503", metadata: ["error": "\(error)"])
+                throw APIError(
+                    status: .serviceUnavailable, code: "storage_unavailable",
+                    message: error.isSpoolRefusal
+                        ? "MongoDB is unreachable and the spool cannot take more interactions (\(error.message)); retry later"
+                        : "the interaction could not be stored durably (\(error.message)); retry later",
+                    retryAfter: .seconds(5))
+            }
+            logger.error(
+                "could not store the document of a failed call", metadata: ["error": "\(error)", "interaction_id": "\(interaction.id)"])
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Providers
+
+/// The body of `POST /v1/chat/completions` and `POST /v1/completions` as the official `openai`
+/// SDKs send it (protocols.md §3.1, §3.4), validated into provider-neutral values.
+struct OpenAIChatRequest: Sendable {
+    var model: String
+    var messages: [ChatMessage]
+    var options: GenerationOptions
+    var stream: Bool
+    var includeUsage: Bool
+    var user: String?
+
+    /// The last user message: what `prompt` holds in the stored document.
+    var lastUserMessage: String {
+        messages.last { $0.role == .user }?.content ?? messages.last?.content ?? ""
+    }
+}
+
+extension OpenAIChatRequest {
+    /// Parses a chat-completions body; every rejection is a 400 naming the parameter.
+    init(chatJSON body: some DataProtocol) throws(APIError) {
+        let wire: ChatWire = try Self.decode(body)
+        guard let model = wire.model, !model.allSatisfy(\.isWhitespace) else {
+            throw .invalidRequest("you must provide a model parameter", param: "model")
+        }
+        guard let rawMessages = wire.messages, !rawMessages.isEmpty else {
+            throw .invalidRequest("messages must be a non-empty array", param: "messages")
+        }
+        var messages: [ChatMessage] = []
+        for (index, message) in rawMessages.enumerated() {
+            let role: ChatMessage.Role
+            switch message.role {
+            case "system", "developer": role = .system
+            case "user": role = .user
+            case "assistant": role = .assistant
+            default:
+                throw .invalidRequest(
+                    "messages[\(index)].role \"\(message.role ?? "")\" is not supported (system, developer, user, assistant)",
+                    param: "messages[\(index)].role")
+            }
+            messages.append(ChatMessage(role: role, content: try message.text(index: index)))
+        }
+        self.init(
+            model: model, messages: messages, options: try wire.options(), stream: wire.stream ?? false,
+            includeUsage: wire.stream_options?.include_usage ?? false, user: wire.user)
+        if wire.stream_options != nil, !stream {
+            throw .invalidRequest("stream_options is only allowed when stream is true", param: "stream_options")
+        }
+        if let n = wire.n, n != 1 {
+            throw .invalidRequest("only n = 1 is supported", param: "n")
+        }
+    }
+
+    /// Parses a legacy completions body (`prompt` must be one string).
+    init(completionJSON body: some DataProtocol) throws(APIError) {
+        let wire: CompletionWire = try Self.decode(body)
+        guard let model = wire.model, !model.allSatisfy(\.isWhitespace) else {
+            throw .invalidRequest("you must provide a model parameter", param: "model")
+        }
+        guard let prompt = wire.prompt else {
+            throw .invalidRequest("prompt must be a string", param: "prompt")
+        }
+        var options = try wire.options()
+        if options.maxTokens == nil { options.maxTokens = 16 }  // the API's documented default
+        self.init(
+            model: model, messages: [ChatMessage(role: .user, content: prompt)], options: options,
+            stream: wire.stream ?? false, includeUsage: wire.stream_options?.include_usage ?? false, user: wire.user)
+        if wire.stream_options != nil, !stream {
+            throw .invalidRequest("stream_options is only allowed when stream is true", param: "stream_options")
+        }
+        if let n = wire.n, n != 1 {
+            throw .invalidRequest("only n = 1 is supported", param: "n")
+        }
+    }
+
+    private static func decode<Wire: Decodable>(_ body: some DataProtocol) throws(APIError) -> Wire {
+        do {
+            return try JSONDecoder().decode(Wire.self, from: Data(body))
+        } catch let DecodingError.typeMismatch(_, context) {
+            let path = Self.path(context.codingPath)
+            throw .invalidRequest(path.isEmpty ? "the body must be a JSON object" : "\(path) has the wrong type", param: path)
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            let path = Self.path(context.codingPath)
+            throw .invalidRequest("\(path) is invalid", param: path)
+        } catch {
+            throw .invalidRequest("the body is not valid JSON")
+        }
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce("") { path, key in
+            if let index = key.intValue { return path + "[\(index)]" }
+            return path.isEmpty ? key.stringValue : path + "." + key.stringValue
+        }
+    }
+}
+
+/// `stop`: a string or a list of strings.
+private enum StopWire: Decodable {
+    case one(String)
+    case many([String])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let one = try? container.decode(String.self) {
+            self = .one(one)
+        } else {
+            self = .many(try container.decode([String].self))
+        }
+    }
+
+    var values: [String] {
+        switch self {
+        case .one(let value): return [value]
+        case .many(let values): return values
+        }
+    }
+}
+
+/// Sampling fields shared by both request shapes.
+private protocol SamplingWire {
+    var temperature: Double? { get }
+    var top_p: Double? { get }
+    var max_tokens: Int? { get }
+    var max_completion_tokens: Int? { get }
+    var stop: StopWire? { get }
+}
+
+extension SamplingWire {
+    func options() throws(APIError) -> GenerationOptions {
+        if let temperature, !(0...2).contains(temperature) {
+            throw .invalidRequest("temperature must be between 0 and 2", param: "temperature")
+        }
+        if let top_p, !(0...1).contains(top_p) {
+            throw .invalidRequest("top_p must be between 0 and 1", param: "top_p")
+        }
+        let maxTokens = max_completion_tokens ?? max_tokens
+        if let maxTokens, maxTokens < 1 {
+            throw .invalidRequest(
+                "max_completion_tokens must be at least 1", param: max_completion_tokens != nil ? "max_completion_tokens" : "max_tokens")
+        }
+        let stops = stop?.values
+        if let stops, stops.count > 4 {
+            throw .invalidRequest("stop takes at most 4 sequences", param: "stop")
+        }
+        return GenerationOptions(temperature: temperature, topP: top_p, maxTokens: maxTokens, stop: stops)
+    }
+}
+
+private struct StreamOptionsWire: Decodable {
+    var include_usage: Bool?
+}
+
+private struct ChatWire: Decodable, SamplingWire {
+    var model: String?
+    var messages: [MessageWire]?
+    var temperature: Double?
+    var top_p: Double?
+    var max_tokens: Int?
+    var max_completion_tokens: Int?
+    var stop: StopWire?
+    var stream: Bool?
+    var stream_options: StreamOptionsWire?
+    var user: String?
+    var n: Int?
+}
+
+private struct CompletionWire: Decodable, SamplingWire {
+    var model: String?
+    var prompt: String?
+    var temperature: Double?
+    var top_p: Double?
+    var max_tokens: Int?
+    var max_completion_tokens: Int?
+    var stop: StopWire?
+    var stream: Bool?
+    var stream_options: StreamOptionsWire?
+    var user: String?
+    var n: Int?
+}
+
+private struct MessageWire: Decodable {
+    var role: String?
+    var content: ContentWire?
+
+    func text(index: Int) throws(APIError) -> String {
+        switch content {
+        case nil:
+            throw .invalidRequest("messages[\(index)].content is required", param: "messages[\(index)].content")
+        case .text(let text):
+            return text
+        case .parts(let parts):
+            var texts: [String] = []
+            for part in parts {
+                guard part.type == "text", let text = part.text else {
+                    throw .invalidRequest(
+                        "messages[\(index)].content: only text parts are supported, got \"\(part.type ?? "")\"",
+                        param: "messages[\(index)].content")
+                }
+                texts.append(text)
+            }
+            return texts.joined(separator: "\n")
+        }
+    }
+}
+
+private enum ContentWire: Decodable {
+    case text(String)
+    case parts([PartWire])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .text(text)
+        } else {
+            self = .parts(try container.decode([PartWire].self))
+        }
+    }
+}
+
+private struct PartWire: Decodable {
+    var type: String?
+    var text: String?
+}

@@ -1,0 +1,190 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Persistence
+import Providers
+
+extension OpenAIController {
+    /// Streams an answer as SSE. Retries and fallback run until the first chunk exists; only then
+    /// are headers sent. Chunks are forwarded as they arrive. When the stream ends the document
+    /// is written (full text, final usage) before `data: [DONE]`; an upstream failure after the
+    /// first byte ends the stream with an error event; a client that goes away cancels the
+    /// upstream request and its partial answer is stored as `client_disconnected`.
+    func stream(
+        _ request: CompletionRequest, route: ProviderRoute, deadline: ContinuousClock.Instant, call: CallRecord,
+        openAI: OpenAIChatRequest, flavour: Flavour, logger: Logger
+    ) async throws -> Response {
+        let started = await chain.stream(request, route: route, deadline: deadline, logger: logger)
+        let success: StreamingChainSuccess
+        switch started {
+        case .failure(let failure):
+            let interaction = Interaction(
+                call: call, result: .failure(failure), promptMessages: request.messages, answeredAt: Date())
+            try await recorder.record(interaction, answered: false, logger: logger)
+            logger.warning("stream failed before its first byte", metadata: ["detail": "\(failure.message)"])
+            throw APIError(openAIFailure: failure)
+        case .success(let value):
+            success = value
+        }
+
+        let recorder = self.recorder
+        let id = flavour.idPrefix + call.id
+        let created = Int(call.requestedAt.timeIntervalSince1970)
+        let frames = StreamFrames(
+            id: id, created: created, model: success.model, flavour: flavour, includeUsage: openAI.includeUsage)
+        let body = ResponseBody { writer in
+            var events = ServerSentEventWriter(writer)
+            var accumulator = CompletionAccumulator()
+            var outcome = StreamOutcome.completed
+            do {
+                if flavour == .chat { try await events.send(frames.roleChunk()) }
+                do {
+                    for try await chunk in success.stream {
+                        accumulator.add(chunk)
+                        if !chunk.textDelta.isEmpty {
+                            try await events.send(frames.contentChunk(chunk.textDelta))
+                        }
+                    }
+                } catch let error as ProviderError {
+                    outcome = .upstreamFailed(error)
+                }
+            } catch {
+                // Writing to the client failed: it went away. Leaving the loop drops the
+                // provider stream, which cancels the upstream request.
+                outcome = .clientDisconnected
+            }
+
+            let completion = accumulator.completion(requestedModel: success.model)
+            var interaction = Interaction(
+                call: call,
+                result: .success(
+                    ChainSuccess(
+                        completion: completion, provider: success.provider, model: success.model,
+                        attempts: success.attempts, fallback: success.fallback)),
+                promptMessages: request.messages, answeredAt: Date())
+            switch outcome {
+            case .completed:
+                break
+            case .upstreamFailed(let error):
+                interaction.status = .error
+                interaction.error = InteractionError(code: "upstream_failed", message: error.description)
+                logger.error("upstream failed mid-stream", metadata: ["error": "\(error)"])
+            case .clientDisconnected:
+                interaction.status = .error
+                interaction.error = InteractionError(
+                    code: "client_disconnected", message: "the client closed the connection mid-stream")
+                logger.notice("client disconnected mid-stream; upstream request cancelled")
+            }
+            let storage: APIError?
+            do throws(APIError) {
+                try await recorder.record(interaction, answered: true, logger: logger)
+                storage = nil
+            } catch {
+                storage = error
+            }
+            if case .clientDisconnected = outcome { return }
+            do {
+                if case .upstreamFailed(let error) = outcome {
+                    try await events.send(
+                        OpenAIWire.ErrorBody(
+                            error: .init(
+                                message: "the upstream provider failed mid-stream: \(error.message)",
+                                type: "server_error", param: nil, code: "upstream_failed")))
+                } else if let storage {
+                    try await events.send(OpenAIErrorMiddleware.body(for: storage))
+                } else {
+                    try await events.send(frames.finishChunk(completion.finishReason))
+                    if openAI.includeUsage {
+                        try await events.send(frames.usageChunk(OpenAIWire.Usage(interaction.usage)))
+                    }
+                    try await events.sendDone()
+                }
+                try await events.finish()
+            } catch {
+                logger.notice("client went away before the end of the stream")
+            }
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: body)
+    }
+}
+
+/// How a stream ended.
+private enum StreamOutcome {
+    case completed
+    case upstreamFailed(ProviderError)
+    case clientDisconnected
+}
+
+/// Builds the SSE chunks of one stream in the flavour (chat or legacy text) it answers in.
+private struct StreamFrames: Sendable {
+    let id: String
+    let created: Int
+    let model: String
+    let flavour: OpenAIController.Flavour
+    let includeUsage: Bool
+
+    func roleChunk() -> some Encodable {
+        OpenAIWire.ChatChunk(
+            id: id, created: created, model: model,
+            choices: [.init(delta: .init(role: "assistant", content: ""), finishReason: nil)], usage: nil,
+            includeUsageKey: includeUsage)
+    }
+
+    func contentChunk(_ text: String) -> AnyEncodable {
+        switch flavour {
+        case .chat:
+            return AnyEncodable(
+                OpenAIWire.ChatChunk(
+                    id: id, created: created, model: model, choices: [.init(delta: .init(content: text), finishReason: nil)],
+                    usage: nil, includeUsageKey: includeUsage))
+        case .text:
+            return AnyEncodable(
+                OpenAIWire.TextChunk(
+                    id: id, created: created, model: model, choices: [.init(text: text, finish_reason: nil)], usage: nil,
+                    includeUsageKey: includeUsage))
+        }
+    }
+
+    func finishChunk(_ reason: FinishReason) -> AnyEncodable {
+        switch flavour {
+        case .chat:
+            return AnyEncodable(
+                OpenAIWire.ChatChunk(
+                    id: id, created: created, model: model, choices: [.init(delta: .init(), finishReason: reason.rawValue)],
+                    usage: nil, includeUsageKey: includeUsage))
+        case .text:
+            return AnyEncodable(
+                OpenAIWire.TextChunk(
+                    id: id, created: created, model: model, choices: [.init(text: "", finish_reason: reason.rawValue)],
+                    usage: nil, includeUsageKey: includeUsage))
+        }
+    }
+
+    func usageChunk(_ usage: OpenAIWire.Usage) -> AnyEncodable {
+        switch flavour {
+        case .chat:
+            return AnyEncodable(
+                OpenAIWire.ChatChunk(id: id, created: created, model: model, choices: [], usage: usage, includeUsageKey: true))
+        case .text:
+            return AnyEncodable(
+                OpenAIWire.TextChunk(id: id, created: created, model: model, choices: [], usage: usage, includeUsageKey: true))
+        }
+    }
+}
+
+/// Type erasure so one function can return either flavour's chunk.
+private struct AnyEncodable: Encodable, Sendable {
+    private let encodeValue: @Sendable (any Encoder) throws -> Void
+
+    init(_ value: some Encodable & Sendable) {
+        encodeValue = { try value.encode(to: $0) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try encodeValue(encoder)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Persistence
+import Providers
+
+/// The OpenAI-compatible routes (SPEC §3.2, protocols.md §3): `POST /v1/chat/completions`
+/// (plain and SSE stream), `POST /v1/completions` (legacy) and `GET /v1/models`, so any OpenAI
+/// client works by changing its `base_url`. `model` picks the provider (a model a provider
+/// serves, or `provider/model`); retries and fallback apply as for `/v1/chat`; every call is
+/// stored in `interactions`.
+struct OpenAIController: Sendable {
+    let chain: ProviderChain
+    let catalog: ModelCatalog
+    let recorder: InteractionRecorder
+    let requestTimeout: Duration
+    let maxBodyBytes: Int
+
+    static let chatRoute = "/v1/chat/completions"
+    static let completionsRoute = "/v1/completions"
+
+    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
+        group.post("chat/completions", use: chatCompletions)
+        group.post("completions", use: completions)
+        group.get("models", use: models)
+    }
+
+    /// Which shape a call answers in.
+    enum Flavour: Sendable {
+        case chat
+        case text
+
+        var route: String { self == .chat ? OpenAIController.chatRoute : OpenAIController.completionsRoute }
+        var idPrefix: String { self == .chat ? "chatcmpl-" : "cmpl-" }
+    }
+
+    @Sendable func chatCompletions(request: Request, context: ChatRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(limit: maxBodyBytes)
+        return try await handle(OpenAIChatRequest(chatJSON: body.readableBytesView), flavour: .chat, context: context)
+    }
+
+    @Sendable func completions(request: Request, context: ChatRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(limit: maxBodyBytes)
+        return try await handle(
+            OpenAIChatRequest(completionJSON: body.readableBytesView), flavour: .text, context: context)
+    }
+
+    @Sendable func models(request: Request, context: ChatRequestContext) async throws -> Response {
+        var seen = Set<String>()
+        var models: [OpenAIWire.Model] = []
+        for entry in await catalog.entries(logger: context.logger) where seen.insert(entry.model.id).inserted {
+            models.append(
+                OpenAIWire.Model(
+                    id: entry.model.id, created: Int((entry.model.created ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970),
+                    owned_by: entry.provider.rawValue))
+        }
+        return try JSONResponse.make(.ok, OpenAIWire.ModelList(data: models))
+    }
+
+    private func handle(_ openAI: OpenAIChatRequest, flavour: Flavour, context: ChatRequestContext) async throws -> Response {
+        let requestedAt = Date()
+        let started = ContinuousClock.now
+        let id = InteractionID.generate()
+        var logger = context.logger
+        logger[metadataKey: "interaction_id"] = .string(id)
+
+        try recorder.admit(logger: logger)
+        guard let target = await catalog.resolve(openAI.model, logger: logger) else {
+            var error = APIError(
+                status: .notFound, code: "model_not_found",
+                message: "The model `\(openAI.model)` does not exist or is not served by any configured provider.")
+            error.param = "model"
+            throw error
+        }
+        let call = CallRecord(
+            id: id, route: flavour.route,
+            userId: openAI.user.flatMap { $0.isEmpty ? nil : $0 } ?? context.client?.name ?? "anonymous",
+            prompt: openAI.lastUserMessage, messages: flavour == .chat ? openAI.messages : nil,
+            requestedAt: requestedAt, started: started, requestID: context.requestID, apiKeyId: context.client?.keyId,
+            stream: openAI.stream, firstProvider: target.provider, firstModel: target.model)
+        let completionRequest = CompletionRequest(messages: openAI.messages, options: openAI.options)
+        let route = ProviderRoute(first: target.provider, model: target.model, allowFallback: true)
+        let deadline = started + requestTimeout
+
+        if openAI.stream {
+            return try await stream(
+                completionRequest, route: route, deadline: deadline, call: call, openAI: openAI, flavour: flavour,
+                logger: logger)
+        }
+
+        let result = await chain.complete(completionRequest, route: route, deadline: deadline, logger: logger)
+        let interaction = Interaction(
+            call: call, result: result, promptMessages: completionRequest.messages, answeredAt: Date())
+        try await recorder.record(interaction, answered: result.isSuccess, logger: logger)
+        switch result {
+        case .failure(let failure):
+            logger.warning("completion failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
+            throw APIError(openAIFailure: failure)
+        case .success(let success):
+            let usage = OpenAIWire.Usage(interaction.usage)
+            let created = Int(requestedAt.timeIntervalSince1970)
+            let finish = success.completion.finishReason.rawValue
+            switch flavour {
+            case .chat:
+                return try JSONResponse.make(
+                    .ok,
+                    OpenAIWire.ChatCompletion(
+                        id: flavour.idPrefix + id, created: created, model: success.model,
+                        choices: [.init(message: .init(content: success.completion.text), finish_reason: finish)],
+                        usage: usage))
+            case .text:
+                return try JSONResponse.make(
+                    .ok,
+                    OpenAIWire.TextCompletion(
+                        id: flavour.idPrefix + id, created: created, model: success.model,
+                        choices: [.init(text: success.completion.text, finish_reason: finish)], usage: usage))
+            }
+        }
+    }
+}
+
+extension OpenAIWire.Usage {
+    init(_ usage: InteractionUsage) {
+        self.init(
+            prompt_tokens: Int(usage.promptTokens), completion_tokens: Int(usage.completionTokens),
+            total_tokens: Int(usage.totalTokens))
+    }
+}
+
+extension APIError {
+    /// What an OpenAI SDK should see when the chain failed: 429 (with the provider's delay) when
+    /// every attempt was rate limited, 404 `model_not_found` when every provider said the model
+    /// does not exist, 504 when the deadline passed, else 502 listing the attempts.
+    init(openAIFailure failure: ChainFailure) {
+        self.init(failure: failure)
+        let statuses = failure.attempts.compactMap { attempt -> Int? in
+            if case .http(let status) = attempt.error?.kind { return status }
+            return nil
+        }
+        guard failure.reason == .allProvidersFailed, !statuses.isEmpty, statuses.count == failure.attempts.count else {
+            return
+        }
+        if statuses.allSatisfy({ $0 == 429 }) {
+            status = .tooManyRequests
+            code = "rate_limit_exceeded"
+            retryAfter = failure.retryAfter ?? .seconds(1)
+        } else if statuses.allSatisfy({ $0 == 404 }) {
+            status = .notFound
+            code = "model_not_found"
+            param = "model"
+        }
+    }
+}

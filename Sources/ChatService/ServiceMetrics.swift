@@ -1,0 +1,107 @@
+import Persistence
+import Prometheus
+
+/// Every number an operator scrapes from `GET /metrics`, in one Prometheus registry owned by
+/// this application (no process-global metrics state, so tests can run many apps side by side).
+///
+/// HTTP requests by route and status with a latency histogram; provider attempts, retries,
+/// fallbacks and failures by provider with an upstream latency histogram; MongoDB bulk-insert
+/// latency and batch size; spool depth; tokens by provider and model.
+final class ServiceMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    private static let latencyBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+    ]
+    /// A full metric name (unit already in it, e.g. `_seconds`, `_total`) with its help text.
+    private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    private static let batchBuckets: [Double] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000]
+
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: Self.named("chat_http_requests_total", "HTTP requests by route, method and status"),
+            labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.named("chat_http_request_duration_seconds", "Time to the response head"),
+            labels: [("route", route)], buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    /// What one finished call did upstream: each attempt, the retries among them, a fallback if
+    /// one happened, and the tokens it used.
+    func recordCall(_ interaction: Interaction) {
+        var seen = Set<String>()
+        for attempt in interaction.attempts {
+            let provider = attempt.provider
+            let status: String
+            switch attempt.status {
+            case .http(let code): status = String(code)
+            case .transport(let name): status = name
+            }
+            registry.makeCounter(
+                descriptor: Self.named("chat_provider_attempts_total", "Provider attempts by outcome"),
+                labels: [("provider", provider), ("status", status)]
+            ).increment()
+            if !seen.insert(provider).inserted {
+                registry.makeCounter(
+                    descriptor: Self.named("chat_provider_retries_total", "Attempts that were retries"),
+                    labels: [("provider", provider)]
+                ).increment()
+            }
+            if attempt.status != .http(200) {
+                registry.makeCounter(
+                    descriptor: Self.named("chat_provider_failures_total", "Failed provider attempts"),
+                    labels: [("provider", provider)]
+                ).increment()
+            }
+            registry.makeDurationHistogram(
+                descriptor: Self.named("chat_upstream_duration_seconds", "Provider attempt latency"),
+                labels: [("provider", provider)], buckets: Self.latencyBuckets
+            ).record(.milliseconds(Int64(attempt.latencyMs)))
+        }
+        if interaction.fallback, interaction.status == .ok {
+            registry.makeCounter(
+                descriptor: Self.named("chat_provider_fallbacks_total", "Calls answered by a fallback provider"),
+                labels: [("provider", interaction.provider)]
+            ).increment()
+        }
+        let usage = interaction.usage
+        for (kind, count) in [("prompt", usage.promptTokens), ("completion", usage.completionTokens)] where count > 0 {
+            registry.makeCounter(
+                descriptor: Self.named("chat_tokens_total", "Tokens by provider, model and kind"),
+                labels: [("provider", interaction.provider), ("model", interaction.model), ("kind", kind)]
+            ).increment(by: Int64(count))
+        }
+    }
+
+    /// The store's flush observer: bulk-insert latency, batch size, documents stored.
+    func recordFlush(batchSize: Int, duration: Duration, stored: Int) {
+        registry.makeDurationHistogram(
+            descriptor: Self.named("chat_mongodb_write_duration_seconds", "Bulk insert latency"),
+            buckets: Self.latencyBuckets
+        ).record(duration)
+        registry.makeValueHistogram(
+            descriptor: Self.named("chat_mongodb_batch_size", "Documents per bulk insert"),
+            buckets: Self.batchBuckets
+        ).record(Double(batchSize))
+        registry.makeCounter(
+            descriptor: Self.named("chat_mongodb_documents_stored_total", "Documents acknowledged by MongoDB")
+        ).increment(by: Int64(stored))
+    }
+
+    func recordSpool(_ statistics: SpoolStatistics) {
+        registry.makeGauge(descriptor: Self.named("chat_spool_records", "Records waiting in the spool"))
+            .set(Double(statistics.records))
+        registry.makeGauge(descriptor: Self.named("chat_spool_bytes", "Bytes of spool segments"))
+            .set(Double(statistics.bytes))
+        registry.makeGauge(
+            descriptor: Self.named("chat_spool_oldest_age_seconds", "Age of the oldest spooled record")
+        ).set(Double(statistics.oldestAgeSeconds))
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Persistence
+
+/// `GET /v1/usage?userId=&from=&to=&groupBy=model|day|provider` (SPEC §3.3): request, token and
+/// error totals computed by a MongoDB aggregation. A client key sees only its own traffic; the
+/// admin key (or an open service) sees everything.
+struct UsageController: Sendable {
+    let store: InteractionStore
+
+    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
+        group.get("usage", use: usage)
+    }
+
+    struct Totals: Encodable {
+        var requests: Int
+        var promptTokens: Int
+        var completionTokens: Int
+        var totalTokens: Int
+        var errors: Int
+
+        init(_ totals: UsageTotals) {
+            requests = totals.requests
+            promptTokens = totals.promptTokens
+            completionTokens = totals.completionTokens
+            totalTokens = totals.totalTokens
+            errors = totals.errors
+        }
+    }
+
+    struct Group: Encodable {
+        var key: String
+        var requests: Int
+        var promptTokens: Int
+        var completionTokens: Int
+        var totalTokens: Int
+        var errors: Int
+    }
+
+    struct Body: Encodable {
+        var userId: String?
+        var from: String?
+        var to: String?
+        var groupBy: String?
+        var totals: Totals
+        var groups: [Group]?
+    }
+
+    @Sendable func usage(request: Request, context: ChatRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var query = UsageQuery()
+        if let userId = parameters["userId"].map(String.init), !userId.isEmpty { query.userId = userId }
+        query.from = try parameters["from"].map { try Self.date(String($0), name: "from") }
+        query.to = try parameters["to"].map { try Self.date(String($0), name: "to") }
+        if let from = query.from, let to = query.to, from >= to {
+            throw APIError.invalidRequest("from must be earlier than to")
+        }
+        if let groupBy = parameters["groupBy"].map(String.init), !groupBy.isEmpty {
+            guard let grouping = UsageQuery.Grouping(rawValue: groupBy) else {
+                throw APIError.invalidRequest("groupBy must be one of model, day, provider")
+            }
+            query.groupBy = grouping
+        }
+        if let client = context.client, !client.isAdmin {
+            query.apiKeyId = client.keyId
+        }
+        let result: (total: UsageTotals, groups: [UsageTotals])
+        do {
+            result = try await store.usage(query)
+        } catch {
+            throw APIError(
+                status: .serviceUnavailable, code: "storage_unavailable",
+                message: "usage cannot be computed right now (MongoDB: \(error.message))", retryAfter: .seconds(5))
+        }
+        let groups = query.groupBy.map { _ in
+            result.groups.map {
+                Group(
+                    key: $0.key ?? "", requests: $0.requests, promptTokens: $0.promptTokens,
+                    completionTokens: $0.completionTokens, totalTokens: $0.totalTokens, errors: $0.errors)
+            }
+        }
+        return try JSONResponse.make(
+            .ok,
+            Body(
+                userId: query.userId, from: query.from.map(ISO8601Timestamp.string(from:)),
+                to: query.to.map(ISO8601Timestamp.string(from:)), groupBy: query.groupBy?.rawValue,
+                totals: Totals(result.total), groups: groups))
+    }
+
+    /// Accepts `2026-06-15` (midnight UTC) or a full ISO 8601 instant, with or without fractions.
+    static func date(_ text: String, name: String) throws -> Date {
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate],
+        ] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        throw APIError.invalidRequest("\(name) must be an ISO 8601 date like 2026-06-15 or 2026-06-15T14:32:00Z")
+    }
+}
