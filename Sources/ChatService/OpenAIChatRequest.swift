@@ -41,15 +41,10 @@ extension OpenAIChatRequest {
             }
             messages.append(ChatMessage(role: role, content: try message.text(index: index)))
         }
+        try Self.checkStreamingAndChoices(streamOptions: wire.stream_options, stream: wire.stream, n: wire.n)
         self.init(
             model: model, messages: messages, options: try wire.options(), stream: wire.stream ?? false,
             includeUsage: wire.stream_options?.include_usage ?? false, user: wire.user)
-        if wire.stream_options != nil, !stream {
-            throw .invalidRequest("stream_options is only allowed when stream is true", param: "stream_options")
-        }
-        if let n = wire.n, n != 1 {
-            throw .invalidRequest("only n = 1 is supported", param: "n")
-        }
     }
 
     /// Parses a legacy completions body (`prompt` must be one string).
@@ -63,13 +58,20 @@ extension OpenAIChatRequest {
         }
         var options = try wire.options()
         if options.maxTokens == nil { options.maxTokens = 16 }  // the API's documented default
+        try Self.checkStreamingAndChoices(streamOptions: wire.stream_options, stream: wire.stream, n: wire.n)
         self.init(
             model: model, messages: [ChatMessage(role: .user, content: prompt)], options: options,
             stream: wire.stream ?? false, includeUsage: wire.stream_options?.include_usage ?? false, user: wire.user)
-        if wire.stream_options != nil, !stream {
+    }
+
+    /// `stream_options` needs `stream: true`; only one choice (`n = 1`) is generated.
+    private static func checkStreamingAndChoices(
+        streamOptions: StreamOptionsWire?, stream: Bool?, n: Int?
+    ) throws(APIError) {
+        if streamOptions != nil, stream != true {
             throw .invalidRequest("stream_options is only allowed when stream is true", param: "stream_options")
         }
-        if let n = wire.n, n != 1 {
+        if let n, n != 1 {
             throw .invalidRequest("only n = 1 is supported", param: "n")
         }
     }
@@ -96,24 +98,30 @@ extension OpenAIChatRequest {
     }
 }
 
-/// `stop`: a string or a list of strings.
-private enum StopWire: Decodable {
-    case one(String)
-    case many([String])
+/// A field OpenAI lets be either a string or something richer (`stop`: string or list;
+/// message `content`: string or list of parts).
+private enum StringOr<Other: Decodable>: Decodable {
+    case string(String)
+    case other(Other)
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let one = try? container.decode(String.self) {
-            self = .one(one)
+        if let text = try? container.decode(String.self) {
+            self = .string(text)
         } else {
-            self = .many(try container.decode([String].self))
+            self = .other(try container.decode(Other.self))
         }
     }
+}
 
+/// `stop`: a string or a list of strings.
+private typealias StopWire = StringOr<[String]>
+
+extension StringOr where Other == [String] {
     var values: [String] {
         switch self {
-        case .one(let value): return [value]
-        case .many(let values): return values
+        case .string(let value): return [value]
+        case .other(let values): return values
         }
     }
 }
@@ -188,9 +196,9 @@ private struct MessageWire: Decodable {
         switch content {
         case nil:
             throw .invalidRequest("messages[\(index)].content is required", param: "messages[\(index)].content")
-        case .text(let text):
+        case .string(let text):
             return text
-        case .parts(let parts):
+        case .other(let parts):
             var texts: [String] = []
             for part in parts {
                 guard part.type == "text", let text = part.text else {
@@ -205,19 +213,8 @@ private struct MessageWire: Decodable {
     }
 }
 
-private enum ContentWire: Decodable {
-    case text(String)
-    case parts([PartWire])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            self = .text(text)
-        } else {
-            self = .parts(try container.decode([PartWire].self))
-        }
-    }
-}
+/// Message `content`: a string or a list of typed parts.
+private typealias ContentWire = StringOr<[PartWire]>
 
 private struct PartWire: Decodable {
     var type: String?
