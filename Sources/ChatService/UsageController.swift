@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Persistence
 
 /// `GET /v1/usage?userId=&from=&to=&groupBy=model|day|provider` (SPEC §3.3): request, token and
@@ -68,10 +69,15 @@ struct UsageController: Sendable {
         let result: (total: UsageTotals, groups: [UsageTotals])
         do {
             result = try await store.usage(query)
-        } catch {
+        } catch where error.isUnreachable {
             throw APIError(
                 status: .serviceUnavailable, code: "storage_unavailable",
                 message: "usage cannot be computed right now (MongoDB: \(error.message))", retryAfter: .seconds(5))
+        } catch {
+            context.logger.error("usage aggregation failed", metadata: ["error": "\(error)"])
+            throw APIError(
+                status: .internalServerError, code: "usage_failed",
+                message: "the usage aggregation failed (MongoDB: \(error.message))")
         }
         let groups = query.groupBy.map { _ in
             result.groups.map {
@@ -88,6 +94,10 @@ struct UsageController: Sendable {
                 totals: Totals(result.total), groups: groups))
     }
 
+    /// Years 1970 to 9999: BSON dates before the epoch are rare in practice and some servers
+    /// reject far-off years, so anything outside is a caller error (400), not a database one.
+    static let supportedRange = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799)
+
     /// Accepts `2026-06-15` (midnight UTC) or a full ISO 8601 instant, with or without fractions.
     static func date(_ text: String, name: String) throws -> Date {
         let formatter = ISO8601DateFormatter()
@@ -95,8 +105,9 @@ struct UsageController: Sendable {
             [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate],
         ] {
             formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
+            if let date = formatter.date(from: text), Self.supportedRange.contains(date) { return date }
         }
-        throw APIError.invalidRequest("\(name) must be an ISO 8601 date like 2026-06-15 or 2026-06-15T14:32:00Z")
+        throw APIError.invalidRequest(
+            "\(name) must be an ISO 8601 date from 1970 to 9999, like 2026-06-15 or 2026-06-15T14:32:00Z")
     }
 }
