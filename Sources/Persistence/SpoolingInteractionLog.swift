@@ -61,6 +61,9 @@ public final class SpoolingInteractionLog: InteractionLog, Sendable {
     private func appendIfSpooling(
         _ interaction: Interaction, startSpooling cause: PersistenceError?
     ) async -> Result<Void, PersistenceError>? {
+        // Fast path while MongoDB is up: the same decision the locked block below makes for
+        // "not spooling and no failure", taken before paying for a spool record (BSON + CRC).
+        if cause == nil, !spooling.withLock({ $0 }) { return nil }
         let payload: [UInt8]
         do throws(PersistenceError) {
             payload = try InteractionSpool.payload(of: interaction)
