@@ -13,12 +13,7 @@ extension GeminiProvider {
         idleTimeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
-        let body: ByteBuffer
-        do {
-            body = try JSONEncoder().encodeAsByteBuffer(Self.requestBody(for: request), allocator: ByteBufferAllocator())
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "could not encode the Gemini request: \(error)")
-        }
+        let body = try ProviderHTTPTransport.jsonBody(Self.requestBody(for: request), provider: "Gemini")
         var headers = HTTPHeaders()
         headers.add(name: "x-goog-api-key", value: apiKey)
         return try await transport.openStream(

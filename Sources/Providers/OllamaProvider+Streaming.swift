@@ -15,12 +15,7 @@ extension OllamaProvider {
     ) async throws(ProviderError) -> CompletionStream {
         var wire = Self.requestBody(for: request, model: model)
         wire.stream = true
-        let body: ByteBuffer
-        do {
-            body = try JSONEncoder().encodeAsByteBuffer(wire, allocator: ByteBufferAllocator())
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "could not encode the Ollama request: \(error)")
-        }
+        let body = try ProviderHTTPTransport.jsonBody(wire, provider: "Ollama")
         return try await transport.openStream(
             url: "\(baseURL)/api/chat",
             headers: HTTPHeaders(),

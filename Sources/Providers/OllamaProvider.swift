@@ -28,15 +28,7 @@ public struct OllamaProvider: ChatProvider {
         timeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> Completion {
-        let body: ByteBuffer
-        do {
-            body = try JSONEncoder().encodeAsByteBuffer(
-                Self.requestBody(for: request, model: model),
-                allocator: ByteBufferAllocator()
-            )
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "could not encode the Ollama request: \(error)")
-        }
+        let body = try ProviderHTTPTransport.jsonBody(Self.requestBody(for: request, model: model), provider: "Ollama")
         let response = try await transport.post(
             url: "\(baseURL)/api/chat",
             headers: HTTPHeaders(),

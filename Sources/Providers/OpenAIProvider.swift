@@ -37,14 +37,8 @@ public struct OpenAIProvider: ChatProvider {
     }
 
     func encodedBody(for request: CompletionRequest, model: String, stream: Bool) throws(ProviderError) -> ByteBuffer {
-        do {
-            return try JSONEncoder().encodeAsByteBuffer(
-                Self.requestBody(for: request, model: model, stream: stream),
-                allocator: ByteBufferAllocator()
-            )
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "could not encode the OpenAI request: \(error)")
-        }
+        try ProviderHTTPTransport.jsonBody(
+            Self.requestBody(for: request, model: model, stream: stream), provider: "OpenAI")
     }
 
     public func complete(

@@ -1,3 +1,5 @@
+import Foundation
+import NIOFoundationCompat
 import AsyncHTTPClient
 import Logging
 import NIOCore
@@ -130,6 +132,16 @@ struct ProviderHTTPTransport: Sendable {
     }
 
     /// Turns whatever AsyncHTTPClient, NIO or the task system threw into a `ProviderError`.
+    /// JSON-encodes a request body. Encoding our own wire structs does not fail in practice; if
+    /// it ever does, the attempt fails as not retryable, naming the provider.
+    static func jsonBody(_ value: some Encodable, provider: String) throws(ProviderError) -> ByteBuffer {
+        do {
+            return try JSONEncoder().encodeAsByteBuffer(value, allocator: ByteBufferAllocator())
+        } catch {
+            throw ProviderError(kind: .invalidResponse, message: "could not encode the \(provider) request: \(error)")
+        }
+    }
+
     static func map(_ error: any Error, timeout: Duration) -> ProviderError {
         if Task.isCancelled {
             return ProviderError(kind: .cancelled, message: "the request was cancelled")
