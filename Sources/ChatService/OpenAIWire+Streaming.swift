@@ -1,8 +1,14 @@
 /// SSE chunk bodies of the streaming OpenAI routes (protocols.md §3.3, §3.4).
 extension OpenAIWire {
-    /// One `chat.completion.chunk`. With `include_usage`, every chunk carries `"usage": null`
-    /// except the last one, whose `choices` is empty.
-    struct ChatChunk: Encodable {
+    /// A choice that can appear in a streamed chunk; its type decides the chunk's `object`.
+    protocol StreamChoice: Encodable, Sendable {
+        static var chunkObject: String { get }
+    }
+
+    /// One streamed chunk: `chat.completion.chunk` or `text_completion`, by its choice type.
+    /// With `include_usage`, every chunk carries `"usage": null` except the last one, whose
+    /// `choices` is empty.
+    struct StreamChunk<Choice: StreamChoice>: Encodable, Sendable {
         var id: String
         var created: Int
         var model: String
@@ -10,63 +16,49 @@ extension OpenAIWire {
         var usage: Usage?
         var includeUsageKey: Bool
 
-        struct Choice: Encodable {
-            var delta: Delta
-            var finishReason: String?
+        enum CodingKeys: String, CodingKey { case id, object, created, model, choices, usage }
 
-            enum CodingKeys: String, CodingKey { case index, delta, finish_reason }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(0, forKey: .index)
-                try container.encode(delta, forKey: .delta)
-                if let finishReason { try container.encode(finishReason, forKey: .finish_reason) } else {
-                    try container.encodeNil(forKey: .finish_reason)
-                }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(Choice.chunkObject, forKey: .object)
+            try container.encode(created, forKey: .created)
+            try container.encode(model, forKey: .model)
+            try container.encode(choices, forKey: .choices)
+            if let usage { try container.encode(usage, forKey: .usage) } else if includeUsageKey {
+                try container.encodeNil(forKey: .usage)
             }
         }
+    }
 
-        struct Delta: Encodable {
+    typealias ChatChunk = StreamChunk<ChatChunkChoice>
+    typealias TextChunk = StreamChunk<TextCompletion.Choice>
+
+    /// A chat chunk's choice: a delta and, on the last one, the finish reason (`null` before).
+    struct ChatChunkChoice: StreamChoice {
+        static let chunkObject = "chat.completion.chunk"
+
+        var delta: Delta
+        var finishReason: String?
+
+        struct Delta: Encodable, Sendable {
             var role: String?
             var content: String?
         }
 
-        enum CodingKeys: String, CodingKey { case id, object, created, model, choices, usage }
+        enum CodingKeys: String, CodingKey { case index, delta, finish_reason }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode("chat.completion.chunk", forKey: .object)
-            try container.encode(created, forKey: .created)
-            try container.encode(model, forKey: .model)
-            try container.encode(choices, forKey: .choices)
-            if let usage { try container.encode(usage, forKey: .usage) } else if includeUsageKey {
-                try container.encodeNil(forKey: .usage)
+            try container.encode(0, forKey: .index)
+            try container.encode(delta, forKey: .delta)
+            if let finishReason { try container.encode(finishReason, forKey: .finish_reason) } else {
+                try container.encodeNil(forKey: .finish_reason)
             }
         }
     }
+}
 
-    /// One streamed `text_completion` chunk of the legacy route.
-    struct TextChunk: Encodable {
-        var id: String
-        var created: Int
-        var model: String
-        var choices: [TextCompletion.Choice]
-        var usage: Usage?
-        var includeUsageKey: Bool
-
-        enum CodingKeys: String, CodingKey { case id, object, created, model, choices, usage }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode("text_completion", forKey: .object)
-            try container.encode(created, forKey: .created)
-            try container.encode(model, forKey: .model)
-            try container.encode(choices, forKey: .choices)
-            if let usage { try container.encode(usage, forKey: .usage) } else if includeUsageKey {
-                try container.encodeNil(forKey: .usage)
-            }
-        }
-    }
+extension OpenAIWire.TextCompletion.Choice: OpenAIWire.StreamChoice {
+    static var chunkObject: String { "text_completion" }
 }

@@ -57,7 +57,7 @@ enum OpenAIWire {
         var choices: [Choice]
         var usage: Usage?
 
-        struct Choice: Encodable {
+        struct Choice: Encodable, Sendable {
             var text: String
             var index = 0
             var finish_reason: String?
