@@ -11,29 +11,12 @@ cd "$(dirname "$0")/.."
 rate=${1:-500}
 seconds=${2:-10}
 
-scripts/bootstrap.sh >/dev/null
-if [ -z "${BIN:-}" ]; then
-    swift build -c release --product chat-service >/dev/null
-    swift build -c release --product provider-double >/dev/null
-    BIN=$(swift build -c release --show-bin-path)
-fi
+source bench/stack.sh
+bench_build
 db_port=27971; svc_port=18971
-work=$(mktemp -d /tmp/chat-bench-profile.XXXXXX)
 out=bench/results/profile; mkdir -p "$out"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/mongo.sh stop "$db_port" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-scripts/mongo.sh start "$db_port" "$work/db" >/dev/null
-coproc DOUBLE { exec "$BIN/provider-double" --port 0 --no-record; }
-pids+=("$DOUBLE_PID")
-read -r line <&"${DOUBLE[0]}"
-double_port=${line##* }
-PORT=$svc_port MONGODB_URI="mongodb://127.0.0.1:$db_port" MONGODB_DATABASE=bench PROVIDERS=ollama \
-    OLLAMA_BASE_URL="http://127.0.0.1:$double_port" SPOOL_DIR="$work/spool" LOG_LEVEL=warning \
-    "$BIN/chat-service" >"$work/service.log" 2>&1 &
-svc=$!; pids+=("$svc")
-for _ in $(seq 1 100); do curl -sf "localhost:$svc_port/health" >/dev/null && break; sleep 0.1; done
+bench_start "$db_port" "$svc_port" profile
+svc=$svc_pid
 
 body='{"userId":"bench","prompt":"What is SSE?"}'
 workers=$(( rate / 25 < 2 ? 2 : rate / 25 ))

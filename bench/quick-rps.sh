@@ -9,26 +9,10 @@ cd "$(dirname "$0")/.."
 duration=${1:-10}
 connections=${2:-64}
 
-scripts/bootstrap.sh >/dev/null
-swift build -c release --product chat-service >/dev/null
-swift build -c release --product provider-double >/dev/null
-bin=$(swift build -c release --show-bin-path)
-
+source bench/stack.sh
+bench_build
 db_port=27941; svc_port=18941
-datadir=$(mktemp -d /tmp/chat-bench-db.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/mongo.sh stop "$db_port" >/dev/null 2>&1 || true; rm -rf "$datadir"; }
-trap cleanup EXIT
-
-scripts/mongo.sh start "$db_port" "$datadir" >/dev/null
-coproc DOUBLE { exec "$bin/provider-double" --port 0 --no-record; }
-pids+=("$DOUBLE_PID")
-read -r line <&"${DOUBLE[0]}"
-double_port=${line##* }
-PORT=$svc_port MONGODB_URI="mongodb://127.0.0.1:$db_port" MONGODB_DATABASE=bench PROVIDERS=ollama \
-    OLLAMA_BASE_URL="http://127.0.0.1:$double_port" LOG_LEVEL=warning "$bin/chat-service" >/tmp/chat-bench-service.log 2>&1 &
-pids+=("$!")
-for _ in $(seq 1 100); do curl -sf "localhost:$svc_port/health" >/dev/null && break; sleep 0.1; done
+bench_start "$db_port" "$svc_port" rps
 
 direct_body='{"model":"llama3.2","messages":[{"role":"user","content":"What is SSE?"}],"stream":false}'
 chat_body='{"userId":"bench","prompt":"What is SSE?"}'
