@@ -44,8 +44,7 @@ struct ChatController: Sendable {
             stream: false, firstProvider: firstProvider,
             firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
         let completionRequest = CompletionRequest(prompt: chatRequest.prompt)
-        let route = ProviderRoute(
-            first: chatRequest.provider, model: chatRequest.model, allowFallback: chatRequest.provider == nil)
+        let route = ProviderRoute(requestedProvider: chatRequest.provider, requestedModel: chatRequest.model)
         let result = await chain.complete(
             completionRequest, route: route, deadline: started + requestTimeout, logger: logger)
 
