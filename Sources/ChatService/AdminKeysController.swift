@@ -65,9 +65,7 @@ struct AdminKeysController: Sendable {
             try await keys.createIndexes()  // idempotent; admin writes are rare
             try await keys.insert(record)
         } catch {
-            throw APIError(
-                status: .serviceUnavailable, code: "storage_unavailable",
-                message: "the key could not be stored (MongoDB: \(error.message))", retryAfter: .seconds(5))
+            throw APIError.storageUnavailable("the key could not be stored", error)
         }
         context.logger.notice("API key created", metadata: ["api_key_id": "\(record.id)", "name": "\(name)"])
         return try JSONResponse.make(
@@ -82,9 +80,7 @@ struct AdminKeysController: Sendable {
         do {
             records = try await keys.list()
         } catch {
-            throw APIError(
-                status: .serviceUnavailable, code: "storage_unavailable",
-                message: "keys could not be read (MongoDB: \(error.message))", retryAfter: .seconds(5))
+            throw APIError.storageUnavailable("keys could not be read", error)
         }
         let listed = records.map {
             Listed(
@@ -101,9 +97,7 @@ struct AdminKeysController: Sendable {
         do {
             revoked = try await keys.revoke(id: id)
         } catch {
-            throw APIError(
-                status: .serviceUnavailable, code: "storage_unavailable",
-                message: "the key could not be revoked (MongoDB: \(error.message))", retryAfter: .seconds(5))
+            throw APIError.storageUnavailable("the key could not be revoked", error)
         }
         guard revoked else { throw APIError(status: .notFound, code: "not_found", message: "no API key has id \(id)") }
         cache.forget(keyId: id)

@@ -70,9 +70,7 @@ struct UsageController: Sendable {
         do {
             result = try await store.usage(query)
         } catch where error.isUnreachable {
-            throw APIError(
-                status: .serviceUnavailable, code: "storage_unavailable",
-                message: "usage cannot be computed right now (MongoDB: \(error.message))", retryAfter: .seconds(5))
+            throw APIError.storageUnavailable("usage cannot be computed right now", error)
         } catch {
             context.logger.error("usage aggregation failed", metadata: ["error": "\(error)"])
             throw APIError(
