@@ -123,11 +123,4 @@ extension ChatResponse {
                 totalTokens: Int(interaction.usage.totalTokens)),
             latencyMs: Int(interaction.latencyMs), attempts: attempts, fallback: interaction.fallback)
     }
-
-    func jsonResponse() throws -> Response {
-        let data = try JSONEncoder().encode(self)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
 }

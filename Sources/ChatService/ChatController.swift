@@ -61,7 +61,7 @@ struct ChatController: Sendable {
                     "attempts": "\(success.attempts.count)", "fallback": "\(success.fallback)",
                     "latency_ms": "\(interaction.latencyMs)",
                 ])
-            return try ChatResponse(interaction: interaction, attempts: success.attempts.count).jsonResponse()
+            return try JSONResponse.make(.ok, ChatResponse(interaction: interaction, attempts: success.attempts.count))
         case .failure(let failure):
             logger.warning(
                 "chat failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
