@@ -33,10 +33,22 @@ let package = Package(
             pkgConfig: "libmongoc-1.0",
             providers: [.apt(["libmongoc-dev", "libbson-dev"])]
         ),
+        // The libmongoc/libbson wrapper: the only target that imports CMongoc. Knows nothing of
+        // interactions, spools or keys.
+        .target(
+            name: "MongoDriver",
+            dependencies: [
+                "CMongoc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Persistence",
             dependencies: [
-                "CMongoc",
+                "MongoDriver",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -59,6 +71,7 @@ let package = Package(
             name: "ChatService",
             dependencies: [
                 "Persistence",
+                "MongoDriver",
                 "Providers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -88,6 +101,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "MongoDriver",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -104,9 +119,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MongoDriverTests",
+            dependencies: [
+                "MongoDriver", "TestSupport", "CMongoc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "TestSupport", "CMongoc",
+                "Persistence", "MongoDriver", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "ChatServiceTests",
             dependencies: [
-                "ChatService", "Persistence", "Providers", "TestSupport",
+                "ChatService", "Persistence", "MongoDriver", "Providers", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

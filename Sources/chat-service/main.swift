@@ -4,12 +4,18 @@ import Hummingbird
 import Logging
 
 // The executable: read the configuration once, build the service, run it until SIGTERM/SIGINT.
+// Any failure to start (bad configuration, unusable spool directory, port in use, unresolvable
+// HOST) ends the process with one line on stderr naming the cause, and exit status 1.
+func exitWithStartupFailure(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("chat-service: \(message)\n".utf8))
+    exit(1)
+}
+
 let configuration: ServiceConfiguration
 do {
     configuration = try ServiceConfiguration(environment: ProcessInfo.processInfo.environment)
 } catch {
-    FileHandle.standardError.write(Data("chat-service: \(error)\n".utf8))
-    exit(1)
+    exitWithStartupFailure("\(error)")
 }
 
 LoggingSystem.bootstrap { label in
@@ -29,6 +35,8 @@ do {
     let app = try await buildApplication(configuration: configuration)
     try await app.runService()
 } catch let error as ConfigurationError {
-    FileHandle.standardError.write(Data("chat-service: \(error)\n".utf8))
-    exit(1)
+    exitWithStartupFailure("\(error)")
+} catch {
+    exitWithStartupFailure(
+        "stopped: cannot serve on \(configuration.host):\(configuration.port): \(String(describing: error))")
 }

@@ -1,5 +1,6 @@
 @testable import ChatService
 import Foundation
+import MongoDriver
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore

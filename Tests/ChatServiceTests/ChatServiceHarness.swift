@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MongoDriver
 import NIOCore
 import NIOPosix
 import NIOFoundationCompat
@@ -18,14 +19,8 @@ import Testing
 struct ChatServiceHarness {
     let double: ProviderDouble
     let configuration: ServiceConfiguration
-    let reader: InteractionStore
-
-    /// One thread pool for the readers of every test (never shut down; it dies with the process).
-    static let readerThreadPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 2)
-        pool.start()
-        return pool
-    }()
+    /// A separate connection to the test's database, for reading what the service stored.
+    let reader: MongoDatabase
 
     /// Runs `body` with a live service whose providers all point at one double.
     /// `configure` may change anything (e.g. point the primary at a closed port).
@@ -51,10 +46,7 @@ struct ChatServiceHarness {
         configuration.spoolDirectory = spoolDirectory
         defer { try? FileManager.default.removeItem(atPath: spoolDirectory) }
         configure(&configuration)
-        let reader = InteractionStore(
-            pool: try MongoClientPool(uri: configuration.mongoURI, logger: Logger(label: "test-reader")),
-            databaseName: configuration.mongoDatabase, threadPool: readerThreadPool,
-            logger: Logger(label: "test-reader"))
+        let reader = try MongoDatabase.forTesting(uri: configuration.mongoURI, name: configuration.mongoDatabase)
         let harness = ChatServiceHarness(double: double, configuration: configuration, reader: reader)
         do {
             let app = try await buildApplication(configuration: configuration)

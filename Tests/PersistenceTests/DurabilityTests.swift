@@ -1,4 +1,5 @@
 import Foundation
+import MongoDriver
 import Persistence
 import Testing
 import TestSupport
@@ -11,7 +12,7 @@ struct DurabilityTests {
         try await server.start()
         do {
             let store = try await MongoStoreFixture.makeStore(uri: server.uri)
-            #expect(store.pool.writeConcern.journal == true)
+            #expect(store.database.pool.writeConcern.journal == true)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<150 {
                     group.addTask { try await store.record(MongoStoreFixture.minimalInteraction()) }
@@ -23,10 +24,7 @@ struct DurabilityTests {
             try await server.start()
 
             // A fresh pool: the old one's sockets died with the server.
-            let reader = InteractionStore(
-                pool: try MongoClientPool(uri: server.uri, logger: MongoStoreFixture.logger),
-                databaseName: store.databaseName, threadPool: MongoStoreFixture.threadPool,
-                logger: MongoStoreFixture.logger)
+            let reader = try MongoDatabase.forTesting(uri: server.uri + "/?appname=reader", name: store.database.name)
             #expect(try await reader.countDocuments() == 150)
             // The old pool reconnects by itself once the server is back.
             var recovered = false

@@ -1,4 +1,5 @@
 import Logging
+import MongoDriver
 import Persistence
 import ServiceLifecycle
 import Testing
@@ -16,7 +17,7 @@ struct InteractionStoreServiceTests {
             tasks.addTask { try await group.run() }
             var indexed = false
             for _ in 0..<50 where !indexed {
-                indexed = (try? await store.listIndexes().count) == 5
+                indexed = (try? await store.database.listIndexes().count) == 5
                 if !indexed { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(indexed)

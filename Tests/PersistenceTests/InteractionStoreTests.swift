@@ -1,5 +1,7 @@
 import Foundation
 import NIOPosix
+import MongoDriver
+
 @testable import Persistence
 import Testing
 import TestSupport
@@ -12,7 +14,7 @@ struct InteractionStoreTests {
         let interaction = MongoStoreFixture.fullInteraction()
         try await store.record(interaction)
 
-        let found = try await store.findDocuments(filterJSON: #"{"_id": "\#(interaction.id)"}"#)
+        let found = try await store.database.findDocuments(filterJSON: #"{"_id": "\#(interaction.id)"}"#)
         #expect(found.count == 1)
         let document = try MongoStoreFixture.object(try #require(found.first))
         func int32(_ value: Int) -> [String: String] { ["$numberInt": String(value)] }
@@ -59,7 +61,7 @@ struct InteractionStoreTests {
         let interaction = MongoStoreFixture.minimalInteraction()
         try await store.record(interaction)
 
-        let found = try await store.findDocuments(filterJSON: #"{"_id": "\#(interaction.id)"}"#)
+        let found = try await store.database.findDocuments(filterJSON: #"{"_id": "\#(interaction.id)"}"#)
         let document = try MongoStoreFixture.object(try #require(found.first))
         #expect(Set(document.keys) == [
             "_id", "userId", "route", "prompt", "response", "status", "provider", "model", "requestedAt",
@@ -78,14 +80,14 @@ struct InteractionStoreTests {
         try await store.createIndexes()
         try await store.createIndexes()
 
-        let indexes = try await store.listIndexes().map(MongoStoreFixture.object)
+        let indexes = try await store.database.listIndexes().map(MongoStoreFixture.object)
         let keysByName = Dictionary(uniqueKeysWithValues: indexes.compactMap { index -> (String, String)? in
             guard let name = index["name"] as? String, let key = index["key"] else { return nil }
             let data = try? JSONSerialization.data(withJSONObject: key, options: [.sortedKeys])
             return (name, data.map { String(decoding: $0, as: UTF8.self) } ?? "")
         })
         #expect(Set(keysByName.keys).isSuperset(of: InteractionStore.indexes.map(\.name)))
-        let raw = try await store.listIndexes().joined(separator: "\n")
+        let raw = try await store.database.listIndexes().joined(separator: "\n")
         #expect(raw.contains(#""key" : { "userId" : { "$numberInt" : "1" }, "timestamp" : { "$numberInt" : "-1" } }"#))
         #expect(raw.contains(#""key" : { "timestamp" : { "$numberInt" : "-1" } }"#))
         #expect(raw.contains(#""key" : { "model" : { "$numberInt" : "1" }, "timestamp" : { "$numberInt" : "-1" } }"#))
@@ -101,7 +103,7 @@ struct InteractionStoreTests {
             }
             try await group.waitForAll()
         }
-        #expect(try await store.countDocuments() == 200)
+        #expect(try await store.database.countDocuments() == 200)
         let statistics = store.statistics
         #expect(statistics.documentsStored == 200)
         #expect(statistics.documentsFailed == 0)
@@ -131,7 +133,7 @@ struct InteractionStoreTests {
         }
         #expect(outcomes.filter { $0 == nil }.count == 49)
         #expect(outcomes.compactMap { $0 } == [.duplicateKey])
-        #expect(try await store.countDocuments() == 49)
+        #expect(try await store.database.countDocuments() == 49)
     }
 
     @Test("recording an id that is already stored throws duplicateKey")
@@ -188,7 +190,7 @@ struct InteractionStoreBulkReplyTests {
             }
         }
         #expect(codes == [nil, .duplicateKey, nil, nil])
-        #expect(try await store.countDocuments() == 4)
+        #expect(try await store.database.countDocuments() == 4)
     }
 }
 
@@ -207,7 +209,7 @@ struct InteractionStoreEdgeCaseTests {
             }
         }
         #expect(codes == [nil, .invalidDocument, nil])
-        #expect(try await store.countDocuments() == 2)
+        #expect(try await store.database.countDocuments() == 2)
     }
 
     @Test("many concurrent pings all get an answer, up or down")

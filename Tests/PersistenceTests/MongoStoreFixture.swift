@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MongoDriver
 import NIOPosix
 import Persistence
 import TestSupport
@@ -8,11 +9,7 @@ import TestSupport
 /// sample interactions and a JSON helper for reading canonical extended JSON.
 enum MongoStoreFixture {
     /// One started thread pool for all tests in the process (never shut down; dies with it).
-    static let threadPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 4)
-        pool.start()
-        return pool
-    }()
+    static var threadPool: NIOThreadPool { MongoDatabase.testThreadPool }
 
     static let logger = Logger(label: "persistence-tests")
 
@@ -22,9 +19,8 @@ enum MongoStoreFixture {
     ) async throws -> InteractionStore {
         let resolvedURI: String
         if let uri { resolvedURI = uri } else { resolvedURI = try await MongoTestServer.sharedURI() }
-        let pool = try MongoClientPool(uri: resolvedURI, logger: logger)
         return InteractionStore(
-            pool: pool, databaseName: MongoTestServer.uniqueDatabaseName(), threadPool: threadPool,
+            database: try MongoDatabase.forTesting(uri: resolvedURI, name: MongoTestServer.uniqueDatabaseName()),
             logger: logger, maxBatchSize: maxBatchSize, maxConcurrentFlushes: maxConcurrentFlushes)
     }
 

@@ -1,5 +1,7 @@
 import Foundation
+import MongoDriver
 import Testing
+import TestSupport
 
 @testable import Persistence
 

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
+
+import MongoDriver
 
 @testable import Persistence
 
@@ -12,13 +15,13 @@ struct SpoolReplayTests {
         try await store.record(interactions[2])  // already stored before the replay (e.g. a write that landed)
         let outcome = await store.replay(try interactions.map(SpoolTestSupport.payload))
         #expect(outcome.acknowledged == 6 && outcome.rejected == nil && outcome.stoppedBy == nil)
-        #expect(try await store.countDocuments() == 6)
-        let natural = try await store.findDocuments(sortJSON: "{}").map { try MongoStoreFixture.object($0)["_id"] as? String }
+        #expect(try await store.database.countDocuments() == 6)
+        let natural = try await store.database.findDocuments(sortJSON: "{}").map { try MongoStoreFixture.object($0)["_id"] as? String }
         // interactions[2] went in first (directly); the rest follow in spool order.
         let expected = [interactions[2]] + interactions.enumerated().filter { $0.offset != 2 }.map(\.element)
         #expect(natural == expected.map(\.id))
         // The replayed bytes are the SPEC §4 document: same as a direct write.
-        let replayed = try MongoStoreFixture.object(try #require(await store.findDocuments(filterJSON: #"{"_id": "\#(interactions[0].id)"}"#).first))
+        let replayed = try MongoStoreFixture.object(try #require(await store.database.findDocuments(filterJSON: #"{"_id": "\#(interactions[0].id)"}"#).first))
         #expect(replayed["prompt"] as? String == interactions[0].prompt)
         #expect((replayed["requestedAt"] as? [String: Any])?["$date"] != nil)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MongoDriver
 import Persistence
 import Testing
 import TestSupport
@@ -63,9 +64,9 @@ struct UnreachableDatabaseTests {
     @Test("reads from an unreachable database throw unreachable")
     func readsFail() async throws {
         let store = try await MongoStoreFixture.makeStore(uri: try Self.closedPortURI() + "/?serverSelectionTimeoutMS=300")
-        await #expect(throws: PersistenceError.self) { _ = try await store.countDocuments() }
+        await #expect(throws: MongoError.self) { _ = try await store.database.countDocuments() }
         do {
-            _ = try await store.countDocuments()
+            _ = try await store.database.countDocuments()
         } catch {
             #expect(error.isUnreachable, "\(error)")
         }

@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import MongoDriver
+import NIOPosix
+import Persistence
+import Providers
+import ServiceLifecycle
+
+/// Builds the whole service from its configuration: the MongoDB pool and interaction store, the
+/// shared HTTP client and provider chain, the routes, and the long-running resources service.
+///
+/// The executable calls it and runs the result; tests call it and drive it with `app.test(...)`.
+/// Throws `ConfigurationError` for values only a dependency can judge (e.g. a malformed MONGODB_URI).
+public func buildApplication(
+    configuration: ServiceConfiguration, logger: Logger? = nil
+) async throws -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "chat-service")
+    logger.logLevel = configuration.logLevel
+
+    // The fallible parts first (the pool parses the URI, the spool opens its directory), so a
+    // failure leaves nothing running: the thread pool is shut down again and the pool closed.
+    let threadPool = NIOThreadPool(numberOfThreads: 4)
+    threadPool.start()
+    let pool: MongoClientPool
+    do {
+        pool = try MongoClientPool(
+            uri: configuration.mongoURI, logger: logger,
+            serverSelectionTimeoutMS: SpoolingInteractionLog.writePathServerSelectionTimeoutMS)
+    } catch {
+        try? await threadPool.shutdownGracefully()
+        throw ConfigurationError(variable: "MONGODB_URI", reason: "is not a valid MongoDB URI: \(error.message)")
+    }
+    let spool: InteractionSpool
+    do {
+        spool = try await InteractionSpool.open(
+            directory: configuration.spoolDirectory, maxBytes: configuration.spoolMaxBytes,
+            segmentBytes: min(InteractionSpool.defaultSegmentBytes, max(64 * 1024, configuration.spoolMaxBytes / 16)),
+            threadPool: threadPool, logger: logger)
+    } catch {
+        try? await pool.close(on: threadPool)
+        try? await threadPool.shutdownGracefully()
+        throw ConfigurationError(variable: "SPOOL_DIR", reason: "cannot be used as the spool: \(error.message)")
+    }
+    logger.info(
+        "writing interactions to MongoDB",
+        metadata: [
+            "database": "\(configuration.mongoDatabase)", "write_concern": "\(pool.writeConcern)",
+            "server_selection_timeout_ms": "\(pool.serverSelectionTimeoutMS)",
+        ])
+    let database = MongoDatabase(pool: pool, name: configuration.mongoDatabase, threadPool: threadPool)
+    let metrics = ServiceMetrics()
+    let store = InteractionStore(
+        database: database, logger: logger,
+        flushObserver: { batchSize, duration, stored in
+            metrics.recordFlush(batchSize: batchSize, duration: duration, stored: stored)
+        })
+    let interactionLog = SpoolingInteractionLog(store: store, spool: spool, logger: logger)
+
+    let httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .forProviders())
+    let providers: [any ChatProvider] = configuration.providers.map { name in
+        switch name {
+        case .gemini:
+            return GeminiProvider(
+                httpClient: httpClient, baseURL: configuration.gemini.baseURL,
+                apiKey: configuration.gemini.apiKey ?? "", defaultModel: configuration.gemini.model)
+        case .ollama:
+            return OllamaProvider(
+                httpClient: httpClient, baseURL: configuration.ollama.baseURL,
+                defaultModel: configuration.ollama.model)
+        case .openai:
+            // ServiceConfiguration guarantees both are set when PROVIDERS includes openai.
+            return OpenAIProvider(
+                httpClient: httpClient, baseURL: configuration.openAI.baseURL ?? "",
+                apiKey: configuration.openAI.apiKey, defaultModel: configuration.openAI.model ?? "")
+        }
+    }
+    let chain = ProviderChain(
+        providers: providers,
+        retryPolicy: RetryPolicy(
+            maxAttempts: configuration.retry.maxAttempts, baseDelay: configuration.retry.baseDelay,
+            maxDelay: configuration.retry.maxDelay),
+        providerTimeout: configuration.providerTimeout)
+
+    let router = Router(context: ChatRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestIDMiddleware())
+    MetricsController(metrics: metrics, spoolStatistics: { spool.statistics }).addRoutes(to: router)
+    try OpenAPIController().addRoutes(to: router)
+    HealthController(
+        databaseIsReachable: { await store.ping(timeout: .seconds(1)) },
+        spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) }
+    ).addRoutes(to: router)
+    let recorder = InteractionRecorder(log: interactionLog, metrics: metrics)
+    let keys = APIKeyStore(database: database)
+    let keyCache = APIKeyCache()
+    let adminKeyHash = configuration.adminAPIKey.map(APIKeyHash.hex(of:))
+    let authenticator = APIKeyAuthenticator(adminKeyHash: adminKeyHash, keys: keys, cache: keyCache)
+    if let adminKeyHash {
+        AdminKeysController(keys: keys, cache: keyCache, maxBodyBytes: configuration.maxBodyBytes)
+            .addRoutes(to: router.group("admin").add(middleware: AdminAuthenticator(adminKeyHash: adminKeyHash)))
+    } else {
+        logger.warning(
+            "ADMIN_API_KEY is not set: API keys are off and every /v1 route is open to anyone who can reach \(configuration.host):\(configuration.port)")
+    }
+
+    let native = router.group("v1").add(middleware: authenticator)
+    ChatController(
+        chain: chain, recorder: recorder, requestTimeout: configuration.requestTimeout,
+        maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: native)
+    UsageController(store: store).addRoutes(to: native)
+    let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware()).add(middleware: authenticator)
+    OpenAIController(
+        chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
+        requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: openAI)
+
+    // Shutdown runs in reverse: the server drains (in-flight chats end in MongoDB or fsync'd in the
+    // spool), the drainer stops between batches, the store flushes, then the pools close.
+    let services: [any Service] = [
+        ServiceResources(httpClient: httpClient, mongoPool: pool, threadPool: threadPool, logger: logger),
+        InteractionStoreService(store: store),
+        SpoolDrainerService(log: interactionLog),
+    ]
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
+        services: services,
+        logger: logger)
+}

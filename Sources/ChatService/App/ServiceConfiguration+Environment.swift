@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import Providers
+
+extension ServiceConfiguration {
+    /// Reads SPEC §2's variables from `environment`. Unset or empty variables take their defaults;
+    /// the first bad value throws a `ConfigurationError` naming it, so nothing starts half-configured.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        let env = EnvironmentReader(environment)
+        self.init()
+        host = env.string("HOST") ?? host
+        port = try env.integer("PORT", in: 1...65_535) ?? port
+
+        mongoURI = env.string("MONGODB_URI") ?? mongoURI
+        guard mongoURI.hasPrefix("mongodb://") || mongoURI.hasPrefix("mongodb+srv://") else {
+            // Never echo the URI: it may hold a password. The scheme alone says what is wrong.
+            let scheme = mongoURI.range(of: "://").map { mongoURI[..<$0.lowerBound] }
+                .flatMap { $0.allSatisfy { $0.isLetter || $0.isNumber || "+.-".contains($0) } ? "\"\($0)://…\"" : nil }
+                ?? "a value without a URI scheme"
+            throw ConfigurationError(
+                variable: "MONGODB_URI", reason: "must start with mongodb:// or mongodb+srv://, got \(scheme)")
+        }
+        mongoDatabase = env.string("MONGODB_DATABASE") ?? mongoDatabase
+        if let bad = mongoDatabase.first(where: { "/\\. \"$\0".contains($0) }) {
+            throw ConfigurationError(
+                variable: "MONGODB_DATABASE", reason: "must not contain \"\(bad)\", got \"\(mongoDatabase)\"")
+        }
+        spoolDirectory = env.string("SPOOL_DIR") ?? spoolDirectory
+        if spoolDirectory.contains("\0") {
+            throw ConfigurationError(variable: "SPOOL_DIR", reason: "must not contain a NUL character")
+        }
+        spoolMaxBytes = try env.integer("SPOOL_MAX_BYTES", in: 4096...(1 << 50)) ?? spoolMaxBytes
+
+        gemini.apiKey = env.string("GEMINI_API_KEY")
+        gemini.baseURL = try env.httpURL("GEMINI_BASE_URL") ?? gemini.baseURL
+        gemini.model = env.string("GEMINI_MODEL") ?? gemini.model
+        ollama.baseURL = try env.httpURL("OLLAMA_BASE_URL") ?? ollama.baseURL
+        ollama.model = env.string("OLLAMA_MODEL") ?? ollama.model
+        openAI.baseURL = try env.httpURL("OPENAI_BASE_URL")
+        openAI.apiKey = env.string("OPENAI_API_KEY")
+        openAI.model = env.string("OPENAI_MODEL")
+        adminAPIKey = env.string("ADMIN_API_KEY")
+        if let adminAPIKey, adminAPIKey.count < 16 {
+            throw ConfigurationError(variable: "ADMIN_API_KEY", reason: "must be at least 16 characters long")
+        }
+
+        providers = try env.providerList("PROVIDERS") ?? (gemini.apiKey == nil ? [.ollama] : [.gemini, .ollama])
+        if providers.contains(.gemini), gemini.apiKey == nil {
+            throw ConfigurationError(variable: "GEMINI_API_KEY", reason: "is required when PROVIDERS includes gemini")
+        }
+        if providers.contains(.openai), openAI.baseURL == nil {
+            throw ConfigurationError(variable: "OPENAI_BASE_URL", reason: "is required when PROVIDERS includes openai")
+        }
+        if providers.contains(.openai), openAI.model == nil {
+            throw ConfigurationError(variable: "OPENAI_MODEL", reason: "is required when PROVIDERS includes openai")
+        }
+
+        retry.maxAttempts = try env.integer("RETRY_MAX_ATTEMPTS", in: 1...20) ?? retry.maxAttempts
+        retry.baseDelay = try env.milliseconds("RETRY_BASE_DELAY_MS", in: 0...600_000) ?? retry.baseDelay
+        retry.maxDelay = try env.milliseconds("RETRY_MAX_DELAY_MS", in: 0...3_600_000) ?? retry.maxDelay
+        if retry.maxDelay < retry.baseDelay {
+            throw ConfigurationError(
+                variable: "RETRY_MAX_DELAY_MS", reason: "must not be smaller than RETRY_BASE_DELAY_MS")
+        }
+        providerTimeout = try env.milliseconds("PROVIDER_TIMEOUT_MS", in: 1...3_600_000) ?? providerTimeout
+        requestTimeout = try env.milliseconds("REQUEST_TIMEOUT_MS", in: 1...3_600_000) ?? requestTimeout
+        maxBodyBytes = try env.integer("MAX_BODY_BYTES", in: 1...1_073_741_824) ?? maxBodyBytes
+
+        if let format = env.string("LOG_FORMAT") {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw ConfigurationError(variable: "LOG_FORMAT", reason: "must be text or json, got \"\(format)\"")
+            }
+            logFormat = parsed
+        }
+        if let level = env.string("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(variable: "LOG_LEVEL", reason: "must be one of \(names), got \"\(level)\"")
+            }
+            logLevel = parsed
+        }
+    }
+}
+
+/// Typed reads of environment variables, each failure naming its variable.
+private struct EnvironmentReader {
+    let values: [String: String]
+
+    init(_ values: [String: String]) { self.values = values }
+
+    func string(_ name: String) -> String? {
+        guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(
+                variable: name,
+                reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+        }
+        return value
+    }
+
+    func milliseconds(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
+        try integer(name, in: range).map { .milliseconds($0) }
+    }
+
+    func httpURL(_ name: String) throws(ConfigurationError) -> String? {
+        guard let text = string(name) else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+        else {
+            throw ConfigurationError(variable: name, reason: "must be an http:// or https:// URL, got \"\(text)\"")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    func providerList(_ name: String) throws(ConfigurationError) -> [ProviderName]? {
+        guard let text = string(name) else { return nil }
+        var result: [ProviderName] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let provider = ProviderName(rawValue: item) else {
+                let names = ProviderName.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(
+                    variable: name, reason: "names unknown provider \"\(item)\" (known: \(names)), got \"\(text)\"")
+            }
+            guard !result.contains(provider) else {
+                throw ConfigurationError(variable: name, reason: "lists \"\(item)\" twice, got \"\(text)\"")
+            }
+            result.append(provider)
+        }
+        return result
+    }
+}

@@ -1,0 +1,105 @@
+import MongoDriver
+import NIOPosix
+
+/// The one error the product's persistence throws: MongoDB's failures (as `MongoDriver`
+/// classified them) plus the write-ahead log's own (full, not writable).
+///
+/// It exists so the HTTP layer branches on a small, stable `Code` — above all `isSpoolRefusal`
+/// (answer 503 + Retry-After) — without knowing which layer failed.
+public struct PersistenceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure this is, as far as the service cares.
+    public enum Code: String, Sendable, Equatable {
+        /// The database could not be reached (see `MongoError.Code.unreachable`).
+        case unreachable
+        /// A document with the same `_id` (or unique key) already exists.
+        case duplicateKey
+        /// The server rejected a write for another reason (validation, write concern, …).
+        case writeFailed
+        /// A command (ping, createIndexes, find, count) failed for a reason other than reachability.
+        case commandFailed
+        /// The connection string could not be parsed or used.
+        case invalidURI
+        /// A document could not be built or parsed (too large, malformed).
+        case invalidDocument
+        /// The store or its thread pool has been shut down.
+        case shutdown
+        /// The spool has no room for the interaction (`SPOOL_MAX_BYTES`).
+        case spoolFull
+        /// The spool cannot be written (disk full, I/O error, permissions).
+        case spoolUnwritable
+    }
+
+    public var code: Code
+    /// The libmongoc/libbson error domain, 0 when the error is not MongoDB's.
+    public var domain: UInt32
+    /// The libmongoc/libbson or server error code, 0 when the error is not MongoDB's.
+    public var mongoCode: UInt32
+    /// A human-readable sentence; never contains the connection string's credentials.
+    public var message: String
+
+    public init(code: Code, domain: UInt32 = 0, mongoCode: UInt32 = 0, message: String) {
+        self.code = code
+        self.domain = domain
+        self.mongoCode = mongoCode
+        self.message = message
+    }
+
+    /// The same failure, from the driver.
+    public init(_ error: MongoError) {
+        let code: Code
+        switch error.code {
+        case .unreachable: code = .unreachable
+        case .duplicateKey: code = .duplicateKey
+        case .writeFailed: code = .writeFailed
+        case .commandFailed: code = .commandFailed
+        case .invalidURI: code = .invalidURI
+        case .invalidDocument: code = .invalidDocument
+        case .shutdown: code = .shutdown
+        }
+        self.init(code: code, domain: error.domain, mongoCode: error.mongoCode, message: error.message)
+    }
+
+    /// True for exactly the failures a spool should absorb: connection, server-selection and
+    /// timeout errors (and a server that is shutting down or not primary).
+    public var isUnreachable: Bool { code == .unreachable }
+
+    /// True when the document already exists, which a replaying spool treats as "already stored".
+    public var isDuplicateKey: Bool { code == .duplicateKey }
+
+    /// True when neither MongoDB nor the spool could take the interaction: answer 503 + Retry-After.
+    public var isSpoolRefusal: Bool { code == .spoolFull || code == .spoolUnwritable }
+
+    public var description: String {
+        if domain == 0 && mongoCode == 0 {
+            return "\(code.rawValue): \(message)"
+        }
+        return "\(code.rawValue) (domain \(domain), code \(mongoCode)): \(message)"
+    }
+}
+
+extension MongoDatabase {
+    /// `withCollection`, with the driver's error as a `PersistenceError`: the one way the product's
+    /// stores reach a collection.
+    func perform<T: Sendable>(
+        in collection: String, _ body: @escaping @Sendable (MongoCollection) throws(MongoError) -> T
+    ) async throws(PersistenceError) -> T {
+        do {
+            return try await withCollection(collection, body)
+        } catch {
+            throw PersistenceError(error)
+        }
+    }
+}
+
+extension NIOThreadPool {
+    /// Runs blocking file work (the spool's reads, writes and fsyncs) on this pool;
+    /// `.shutdown` when the pool is not running.
+    func runFileWork<T: Sendable>(
+        _ body: @escaping @Sendable () throws(PersistenceError) -> T
+    ) async throws(PersistenceError) -> T {
+        try await runBlocking(
+            orThrow: PersistenceError(
+                code: .shutdown, message: "the persistence thread pool is not running (or the task was cancelled)"),
+            body)
+    }
+}
