@@ -15,12 +15,18 @@ import Darwin
 /// `kill()` (SIGKILL) and `restart()` let crash tests check what survives. Processes it starts are
 /// also killed by an `atexit` handler, so none outlive the test process.
 ///
-/// The executable is `$SECANTUSD`, else the repository's `.venv/bin/secantusd-py` (found by
-/// walking up from this source file; `scripts/bootstrap.sh` creates it).
+/// The process is started by the project's one SecantusDB launcher, `scripts/secantus.py` (found by
+/// walking up from this source file): `secantus.py exec` becomes the server with the same command
+/// line the scripts, the e2e suite and the bench use (`$SECANTUSD`, else `.venv/bin/secantusd-py`),
+/// keeping its pid, so this object can signal and reap it directly; `secantus.py wait` says when it
+/// answers a MongoDB ping. The launcher runs on the venv's Python (or `/usr/bin/python3`).
 public final class MongoTestServer: Sendable {
     public let port: Int
     public let dataDirectory: String
-    public let executable: String
+    /// `scripts/secantus.py`.
+    public let launcher: String
+    /// The interpreter that runs the launcher.
+    private let python: String
     /// Whether `dataDirectory` was created here (and is deleted by `stop()` / at exit).
     private let ownsDataDirectory: Bool
     private let pid = Mutex<pid_t?>(nil)
@@ -33,7 +39,8 @@ public final class MongoTestServer: Sendable {
     ///   - port: nil picks a free port.
     ///   - dataDirectory: nil creates a temporary directory.
     public init(port: Int? = nil, dataDirectory: String? = nil) throws {
-        self.executable = try Self.findExecutable()
+        self.launcher = try Self.findLauncher()
+        self.python = Self.findPython(launcher: launcher)
         self.port = try port ?? MongoTestSocket.freePort()
         if let dataDirectory {
             self.dataDirectory = dataDirectory
@@ -54,16 +61,12 @@ public final class MongoTestServer: Sendable {
     /// Whether the process is running (started and not yet stopped/killed).
     public var isRunning: Bool { pid.withLock { $0 != nil } }
 
-    /// Starts the server and returns once it accepts connections and answers (≤ 30 s).
+    /// Starts the server and returns once it answers a ping (≤ 30 s).
     public func start() async throws {
         if isRunning { return }
         let storage = dataDirectory + "/db"
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
-        let arguments = [
-            executable, "--host", "127.0.0.1", "--port", String(port), "--storage-path", storage,
-            "--standalone", "--log-level", "WARNING",
-        ]
-        let child = try Self.spawn(arguments, logPath: logPath)
+        let child = try Self.spawn([python, launcher, "exec", "--port", String(port), "--data", storage], logPath: logPath)
         pid.withLock { $0 = child }
         MongoTestProcessRegistry.add(child, deleteOnExit: ownsDataDirectory ? dataDirectory : nil)
         try await waitUntilAnswering(child)
@@ -111,50 +114,56 @@ public final class MongoTestServer: Sendable {
         return child
     }
 
+    /// Runs `secantus.py wait` (TCP connect plus a MongoDB ping, up to 30 s) beside the server,
+    /// and gives up as soon as the server itself exits.
     private func waitUntilAnswering(_ child: pid_t) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
+        let waiter = try Self.spawn(
+            [python, launcher, "wait", "--port", String(port), "--pid", String(child), "--timeout", "30"],
+            logPath: logPath
+        )
+        while true {
             if Self.reap(child, blocking: false) {
                 _ = takePID()
+                deliver(SIGKILL, to: waiter)
+                _ = Self.exitStatus(of: waiter, blocking: true)
                 throw MongoTestServerError.didNotStart(
-                    "SecantusDB exited during start-up; see \(logPath):\n\(Self.tail(of: logPath))")
+                    "SecantusDB exited during start-up; see \(logPath):\n\(Self.tail(of: logPath))"
+                )
             }
-            if MongoTestSocket.accepts(port: port) {
-                // The listener is up; give the server a moment to finish opening its storage.
-                try await Task.sleep(for: .milliseconds(200))
-                return
+            if let status = Self.exitStatus(of: waiter, blocking: false) {
+                if status == 0 { return }
+                kill()
+                throw MongoTestServerError.didNotStart(
+                    "SecantusDB did not answer on port \(port) within 30 s; see \(logPath):\n\(Self.tail(of: logPath))"
+                )
             }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(50))
         }
-        kill()
-        throw MongoTestServerError.didNotStart("SecantusDB did not accept connections on port \(port) within 30 s")
     }
 
     /// Whether `child` has exited (and was reaped).
     private static func reap(_ child: pid_t, blocking: Bool) -> Bool {
-        var status: Int32 = 0
-        let result = waitpid(child, &status, blocking ? 0 : WNOHANG)
-        return result == child || (result < 0 && errno == ECHILD)
+        exitStatus(of: child, blocking: blocking) != nil
     }
 
-    /// Starts `arguments` with stdin from /dev/null and stdout/stderr to `logPath`.
+    /// The exit status of `child` once it has exited (and was reaped), else nil; -1 if it was
+    /// killed by a signal or is not our child.
+    private static func exitStatus(of child: pid_t, blocking: Bool) -> Int32? {
+        var status: Int32 = 0
+        let result = waitpid(child, &status, blocking ? 0 : WNOHANG)
+        if result == child { return status & 0x7f == 0 ? (status >> 8) & 0xff : -1 }
+        return result < 0 ? -1 : nil
+    }
+
+    /// Starts `arguments` with stdin from /dev/null and stdout/stderr appended to `logPath`.
     ///
     /// posix_spawn hands the child every descriptor the test process has open (listening
     /// sockets of provider doubles, client connections), and a child that holds a copy of a
     /// socket keeps it from ever closing: a double would never see its client hang up. Glibc's
-    /// `posix_spawn_file_actions_addclosefrom_np` is not visible from Swift, so the child is
-    /// started through a one-line Python trampoline (the venv's interpreter, beside
-    /// secantusd-py) that closes every descriptor above 2 and then execs the server, keeping
-    /// the pid the same.
+    /// `posix_spawn_file_actions_addclosefrom_np` is not visible from Swift, so the launcher
+    /// closes every descriptor above 2 itself before it does anything else (and `exec` then
+    /// replaces it with the server, keeping the pid).
     private static func spawn(_ arguments: [String], logPath: String) throws -> pid_t {
-        let directory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path
-        let venvPython = directory + "/python"
-        let python = FileManager.default.isExecutableFile(atPath: venvPython) ? venvPython : "/usr/bin/python3"
-        let trampoline = "import os, sys; os.closerange(3, os.sysconf('SC_OPEN_MAX')); os.execv(sys.argv[1], sys.argv[1:])"
-        return try spawnDirectly([python, "-c", trampoline] + arguments, logPath: logPath)
-    }
-
-    private static func spawnDirectly(_ arguments: [String], logPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -163,7 +172,7 @@ public final class MongoTestServer: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var child: pid_t = 0
         let result = argv.withUnsafeBufferPointer { argvBuffer -> Int32 in
             guard let base = argvBuffer.baseAddress else { return EINVAL }
@@ -180,21 +189,25 @@ public final class MongoTestServer: Sendable {
         return text.split(separator: "\n").suffix(20).joined(separator: "\n")
     }
 
-    /// `$SECANTUSD`, else `.venv/bin/secantusd-py` in the nearest ancestor directory of this file.
-    static func findExecutable(filePath: String = #filePath) throws -> String {
-        if let configured = ProcessInfo.processInfo.environment["SECANTUSD"], !configured.isEmpty {
-            return configured
-        }
+    /// `scripts/secantus.py` in the nearest ancestor directory of this file (the repository).
+    static func findLauncher(filePath: String = #filePath) throws -> String {
         var directory = URL(fileURLWithPath: filePath).deletingLastPathComponent()
         while directory.path != "/" {
-            let candidate = directory.appendingPathComponent(".venv/bin/secantusd-py").path
-            if FileManager.default.isExecutableFile(atPath: candidate) {
+            let candidate = directory.appendingPathComponent("scripts/secantus.py").path
+            if FileManager.default.fileExists(atPath: candidate) {
                 return candidate
             }
             directory = directory.deletingLastPathComponent()
         }
-        throw MongoTestServerError.executableNotFound(
-            "secantusd-py not found: set SECANTUSD or run scripts/bootstrap.sh to create .venv")
+        throw MongoTestServerError.executableNotFound("scripts/secantus.py not found above \(filePath)")
+    }
+
+    /// The repository's `.venv/bin/python` (beside secantusd-py; `scripts/bootstrap.sh` creates
+    /// it), else `/usr/bin/python3`: the launcher needs only the standard library.
+    static func findPython(launcher: String) -> String {
+        let root = URL(fileURLWithPath: launcher).deletingLastPathComponent().deletingLastPathComponent()
+        let venvPython = root.appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venvPython) ? venvPython : "/usr/bin/python3"
     }
 }
 

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Loopback TCP helpers for `MongoTestServer`: pick a free port, and check whether something
-/// accepts connections on a port (the "is it up yet?" probe, no MongoDB driver needed).
+/// Loopback TCP helper for `MongoTestServer`: pick a free port. (Whether the server answers is
+/// asked of the launcher, `scripts/secantus.py wait`.)
 enum MongoTestSocket {
     /// A port the kernel considers free right now (bind to 127.0.0.1:0, read it back, close).
     static func freePort() throws -> Int {
@@ -25,20 +25,6 @@ enum MongoTestSocket {
         }
         guard named == 0 else { throw MongoTestServerError.socket("getsockname() failed: errno \(errno)") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Whether a TCP connection to 127.0.0.1:`port` is accepted.
-    static func accepts(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        return connected == 0
     }
 
     private static func loopback(port: Int) -> sockaddr_in {
