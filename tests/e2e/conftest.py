@@ -3,6 +3,7 @@
 `provider-double` executable, with pymongo reading what was stored."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +18,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import secantus  # noqa: E402  (the one SecantusDB launcher: scripts/secantus.py)
 
 
 def free_port() -> int:
@@ -43,24 +46,13 @@ def binaries():
 
 @pytest.fixture(scope="session")
 def mongo_uri():
-    port = free_port()
-    data = tempfile.mkdtemp(prefix="chat-e2e-db-")
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/secantusd-py"), "--host", "127.0.0.1", "--port", str(port),
-                             "--storage-path", data, "--standalone", "--log-level", "WARNING"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    uri = f"mongodb://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            pymongo.MongoClient(uri, serverSelectionTimeoutMS=300).admin.command("ping")
-            break
-        except Exception:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("SecantusDB did not start")
-            time.sleep(0.2)
-    yield uri
-    proc.terminate()
-    proc.wait(timeout=10)
+    """One SecantusDB for the session, started by the project's launcher on a free port with a
+    fresh data directory, stopped (SIGTERM) and removed at the end."""
+    server = secantus.start(data=tempfile.mkdtemp(prefix="chat-e2e-db-"))
+    yield server.uri
+    server.stop(timeout=10)
+    shutil.rmtree(server.data, ignore_errors=True)
+    Path(server.log).unlink(missing_ok=True)
 
 
 class ProviderDouble:

@@ -9,37 +9,25 @@ from pathlib import Path
 import pymongo
 import requests
 
-from conftest import ROOT, Service, free_port
+from conftest import Service, free_port, secantus
 
 
 class Secantus:
-    """A SecantusDB process of this test's own, so the test can kill it without harming others."""
+    """A SecantusDB process of this test's own (started by scripts/secantus.py), so the test can
+    kill it without harming others."""
 
     def __init__(self, data: Path):
         self.port = free_port()
         self.data = data
-        self.proc = None
+        self.server = None
         self.uri = f"mongodb://127.0.0.1:{self.port}"
 
     def start(self):
-        self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/secantusd-py"), "--host", "127.0.0.1", "--port", str(self.port),
-             "--storage-path", str(self.data), "--standalone", "--log-level", "WARNING"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=300).admin.command("ping")
-                return
-            except Exception:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("SecantusDB did not start")
-                time.sleep(0.2)
+        self.server = secantus.start(self.port, self.data)
 
     def kill(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        if self.server:
+            self.server.kill()
 
 
 def post_until_stopped(url, stop, ok_ids, lock, worker):
