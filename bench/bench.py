@@ -9,8 +9,8 @@ Phases, in this order, all against one chat-service process (PROVIDERS=ollama, p
   3. streaming time to first content chunk, direct vs through (bench/stream_ttfb.py; a second
      chat-service instance with PROVIDERS=openai so both sides speak the same SSE);
   4. soak: /v1/chat at BENCH_SOAK_RATE for BENCH_SOAK_SECONDS, RSS sampled every 2 s;
-  5. MongoDB stopped (scripts/mongo.sh stop): /v1/chat max RPS and the same fixed rates while
-     every chat is spooled to SPOOL_DIR.
+  5. MongoDB stopped (scripts/secantus.py: SIGTERM): /v1/chat max RPS and the same fixed rates
+     while every chat is spooled to SPOOL_DIR.
 CPU of every process (utime+stime from /proc/PID/stat) is sampled around each run, so the report
 says who used the two cores; the service's CPU per request is its CPU delta / requests answered.
 
@@ -34,6 +34,9 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import secantus  # noqa: E402  (the one SecantusDB launcher)
+
 BIN = os.environ["BIN"]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 RATES = [int(r) for r in os.environ.get("BENCH_RATES", "100,500,1000,2000").split(",")]
@@ -170,6 +173,7 @@ def top_snapshot():
 class Bench:
     def __init__(self):
         self.procs = []
+        self.db = None
         self.work = tempfile.mkdtemp(prefix="chat-bench.")
         self.result = {}
 
@@ -179,13 +183,11 @@ class Bench:
         return p
 
     def mongo(self, cmd):
-        subprocess.run([os.path.join(ROOT, "scripts/mongo.sh"), cmd, str(DB_PORT)] +
-                       ([os.path.join(self.work, "db")] if cmd == "start" else []),
-                       check=True, stdout=subprocess.DEVNULL)
         if cmd == "start":
-            with open(os.path.join(ROOT, f"data/secantusd-{DB_PORT}.pid")) as f:
-                self.db_pid = int(f.read())
+            self.db = secantus.start(DB_PORT, os.path.join(self.work, "db"))
+            self.db_pid = self.db.pid
         else:
+            self.db.stop()
             self.db_pid = None
 
     def service(self, port, extra, logname):
@@ -206,8 +208,8 @@ class Bench:
                 p.wait(5)
             except subprocess.TimeoutExpired:
                 p.kill()
-        subprocess.run([os.path.join(ROOT, "scripts/mongo.sh"), "stop", str(DB_PORT)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self.db is not None:
+            self.db.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
     def pids(self):

@@ -1,6 +1,7 @@
 # Sourced by the bench scripts (not run on its own): builds the release binaries unless BIN is
-# set, and starts the stack every benchmark measures against — a throw-away SecantusDB, the
-# instant provider double and chat-service — stopping all of it on exit.
+# set, and starts the stack every benchmark measures against — a throw-away SecantusDB (through
+# scripts/mongo.sh, the shell front of scripts/secantus.py), the instant provider double and
+# chat-service — stopping all of it on exit.
 #
 #   source bench/stack.sh
 #   bench_build                                   # sets BIN
