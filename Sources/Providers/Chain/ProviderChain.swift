@@ -21,19 +21,24 @@ public struct ProviderChain: Sendable {
     /// `PROVIDER_TIMEOUT_MS`: the most one attempt may take.
     public let providerTimeout: Duration
     let sleep: Sleep
-    let clock = ContinuousClock()
+    /// Tells the time for deadlines and attempt latencies; give the providers the same one.
+    let clock: ProviderClock
 
+    /// `clock` reads the time against `deadline`s; `sleep` waits out backoff delays and defaults
+    /// to sleeping on `clock`. Tests pass their own of either to skip real waiting.
     public init(
         providers: [any ChatProvider],
         retryPolicy: RetryPolicy,
         providerTimeout: Duration,
-        sleep: @escaping Sleep = { try await Task.sleep(for: $0) }
+        clock: ProviderClock = .continuous,
+        sleep: Sleep? = nil
     ) {
         precondition(!providers.isEmpty, "a provider chain needs at least one provider")
         self.providers = providers
         self.retryPolicy = retryPolicy
         self.providerTimeout = providerTimeout
-        self.sleep = sleep
+        self.clock = clock
+        self.sleep = sleep ?? { try await clock.sleep(for: $0) }
     }
 
     public var providerNames: [ProviderName] { providers.map(\.name) }

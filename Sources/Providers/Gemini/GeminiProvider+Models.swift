@@ -21,9 +21,7 @@ extension GeminiProvider {
     /// `GET /v1beta/models`, following `nextPageToken`, keeping models that support
     /// `generateContent`, with the `models/` prefix stripped. All pages share `timeout`.
     public func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel] {
-        let deadline = ContinuousClock.now + timeout
-        var headers = HTTPHeaders()
-        headers.add(name: "x-goog-api-key", value: apiKey)
+        let deadline = transport.clock.now + timeout
         var models: [ProviderModel] = []
         var pageToken: String?
         for _ in 0..<Self.maxModelPages {
@@ -31,19 +29,14 @@ extension GeminiProvider {
             if let pageToken {
                 url += "&pageToken=" + (pageToken.addingPercentEncoding(withAllowedCharacters: Self.modelPathCharacters) ?? pageToken)
             }
-            let remaining = deadline - .now
+            let remaining = deadline - transport.clock.now
             guard remaining > .zero else {
                 throw ProviderError(kind: .timeout, message: "the Gemini model list did not complete within \(timeout.milliseconds) ms")
             }
-            let response = try await transport.get(url: url, headers: headers, timeout: remaining, logger: logger)
-            guard (200..<300).contains(response.status.code) else {
-                throw Self.error(status: response.status, headers: response.headers, body: response.body)
-            }
-            let page: ModelsPage
-            do {
-                page = try JSONDecoder().decode(ModelsPage.self, from: response.body)
-            } catch {
-                throw ProviderError(kind: .invalidResponse, message: "Gemini answered the model list with a body that is not a ListModelsResponse")
+            let page = try await transport.get(url: url, headers: authenticationHeaders, timeout: remaining, logger: logger) {
+                body throws(ProviderError) in
+                try WireJSON.decode(
+                    ModelsPage.self, from: body, orFailWith: "Gemini answered the model list with a body that is not a ListModelsResponse")
             }
             for model in page.models ?? [] where model.supportedGenerationMethods?.contains("generateContent") == true {
                 let id = model.name.hasPrefix("models/") ? String(model.name.dropFirst("models/".count)) : model.name

@@ -13,19 +13,15 @@ extension GeminiProvider {
         idleTimeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
-        let body = try ProviderHTTPTransport.jsonBody(Self.requestBody(for: request), provider: "Gemini")
-        var headers = HTTPHeaders()
-        headers.add(name: "x-goog-api-key", value: apiKey)
-        return try await transport.openStream(
+        try await transport.openStream(
             url: url(model: model, method: "streamGenerateContent") + "?alt=sse",
-            headers: headers,
-            body: body,
+            headers: authenticationHeaders,
+            body: Self.requestBody(for: request),
             accept: "text/event-stream",
             model: model,
             firstByteTimeout: firstByteTimeout,
             idleTimeout: idleTimeout,
             decoder: GeminiStreamDecoder(requestedModel: model),
-            errorForStatus: Self.error(status:headers:body:),
             logger: logger
         )
     }

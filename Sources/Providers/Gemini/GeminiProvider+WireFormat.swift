@@ -45,32 +45,39 @@ extension GeminiProvider {
             var promptTokenCount: Int?
             var candidatesTokenCount: Int?
             var totalTokenCount: Int?
+
+            /// Absent counts are 0; an absent total is their sum.
+            var tokenUsage: TokenUsage {
+                let prompt = promptTokenCount ?? 0
+                let output = candidatesTokenCount ?? 0
+                return TokenUsage(promptTokens: prompt, completionTokens: output, totalTokens: totalTokenCount ?? prompt + output)
+            }
         }
         var candidates: [Candidate]?
         var promptFeedback: PromptFeedback?
         var usageMetadata: UsageMetadata?
         var modelVersion: String?
-    }
+        /// Set on a stream event that reports a failure after the head was sent
+        /// (`data: {"error": …}`), so each event is decoded once.
+        var error: ErrorEnvelope.Status?
 
-    /// `google.rpc.Status` as JSON, wrapped in `{"error": …}`.
-    struct ErrorEnvelope: Decodable {
-        struct Status: Decodable {
-            var code: Int?
-            var message: String?
-            var status: String?
-            var details: [Detail]?
-        }
-        /// Any `details[]` entry; only the fields this gateway reads are decoded.
-        struct Detail: Decodable {
-            var type: String?
-            var retryDelay: String?
-            var reason: String?
-            enum CodingKeys: String, CodingKey {
-                case type = "@type"
-                case retryDelay, reason
+        /// What this response says, whole or as one stream event: the text without thought
+        /// parts, the finish reason (`.contentFilter` for a blocked prompt), usage and model.
+        var answer: CompletionChunk {
+            let usage = usageMetadata?.tokenUsage
+            guard let candidate = candidates?.first else {
+                // A blocked prompt: no candidates, only promptFeedback.
+                let blocked = promptFeedback?.blockReason != nil
+                return CompletionChunk(textDelta: "", finishReason: blocked ? .contentFilter : nil, usage: usage, model: modelVersion)
             }
+            let text = (candidate.content?.parts ?? []).filter { $0.thought != true }.compactMap(\.text).joined()
+            return CompletionChunk(
+                textDelta: text,
+                finishReason: candidate.finishReason.map { GeminiProvider.finishReason($0) },
+                usage: usage,
+                model: modelVersion
+            )
         }
-        var error: Status
     }
 
     /// Maps the neutral request onto Gemini's body: system messages become `systemInstruction`
@@ -105,33 +112,14 @@ extension GeminiProvider {
 
     /// Reads a 2xx body into a `Completion`.
     static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
-        let decoded: ResponseBody
-        do {
-            decoded = try JSONDecoder().decode(ResponseBody.self, from: body)
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "Gemini answered 200 with a body that is not a GenerateContentResponse")
-        }
-        let usage = decoded.usageMetadata.map { metadata in
-            let prompt = metadata.promptTokenCount ?? 0
-            let output = metadata.candidatesTokenCount ?? 0
-            return TokenUsage(
-                promptTokens: prompt,
-                completionTokens: output,
-                totalTokens: metadata.totalTokenCount ?? prompt + output
-            )
-        }
-        let model = decoded.modelVersion ?? requestedModel
-        guard let candidate = decoded.candidates?.first else {
-            if decoded.promptFeedback?.blockReason != nil {
-                return Completion(text: "", model: model, finishReason: .contentFilter, usage: usage)
-            }
+        let decoded = try WireJSON.decode(
+            ResponseBody.self, from: body, orFailWith: "Gemini answered 200 with a body that is not a GenerateContentResponse")
+        guard decoded.candidates?.first != nil || decoded.promptFeedback?.blockReason != nil else {
             throw ProviderError(kind: .invalidResponse, message: "Gemini answered 200 without candidates or promptFeedback")
         }
-        let text = (candidate.content?.parts ?? [])
-            .filter { $0.thought != true }
-            .compactMap(\.text)
-            .joined()
-        return Completion(text: text, model: model, finishReason: finishReason(candidate.finishReason), usage: usage)
+        let answer = decoded.answer
+        return Completion(
+            text: answer.textDelta, model: answer.model ?? requestedModel, finishReason: answer.finishReason ?? .stop, usage: answer.usage)
     }
 
     /// protocols.md §1.3: STOP → stop, MAX_TOKENS → length, the filter family → content_filter,
@@ -146,32 +134,5 @@ extension GeminiProvider {
         default:
             return .stop
         }
-    }
-
-    /// Turns a non-2xx answer into a `ProviderError`, reading the `google.rpc.Status` body (bare or
-    /// in a one-element array) for the message and `RetryInfo`, and the `Retry-After` header.
-    static func error(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) -> ProviderError {
-        let rpcStatus = parseStatus(body)
-        var message = rpcStatus?.message ?? ""
-        if message.isEmpty {
-            message = body.readableBytes > 0 ? String(String(buffer: body).prefix(500)) : status.reasonPhrase
-        }
-        let retryInfo = rpcStatus?.details?
-            .first { $0.type?.hasSuffix("google.rpc.RetryInfo") == true }?
-            .retryDelay
-            .flatMap(ServerRetryHint.parseProtobufDuration)
-        let header = headers.first(name: "retry-after").flatMap { ServerRetryHint.parseRetryAfter($0) }
-        return ProviderError(kind: .http(status: Int(status.code)), message: message, retryAfter: retryInfo ?? header)
-    }
-
-    private static func parseStatus(_ body: ByteBuffer) -> ErrorEnvelope.Status? {
-        let decoder = JSONDecoder()
-        if let envelope = try? decoder.decode(ErrorEnvelope.self, from: body) {
-            return envelope.error
-        }
-        if let wrapped = try? decoder.decode([ErrorEnvelope].self, from: body), wrapped.count == 1 {
-            return wrapped[0].error
-        }
-        return nil
     }
 }

@@ -20,11 +20,17 @@ public struct GeminiProvider: ChatProvider {
     let apiKey: String
     let transport: ProviderHTTPTransport
 
-    public init(httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String) {
+    /// `clock` times attempts and streams; tests pass one they move forward themselves.
+    public init(httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String, clock: ProviderClock = .continuous) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.defaultModel = defaultModel
-        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .gemini)
+        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .gemini, clock: clock, errorForStatus: Self.error(status:headers:body:))
+    }
+
+    /// The key, in `x-goog-api-key`, for every call.
+    var authenticationHeaders: HTTPHeaders {
+        ["x-goog-api-key": apiKey]
     }
 
     /// Characters a model id may carry into the URL path unescaped (RFC 3986 unreserved).
@@ -45,20 +51,15 @@ public struct GeminiProvider: ChatProvider {
         timeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> Completion {
-        let body = try ProviderHTTPTransport.jsonBody(Self.requestBody(for: request), provider: "Gemini")
-        var headers = HTTPHeaders()
-        headers.add(name: "x-goog-api-key", value: apiKey)
-        let response = try await transport.post(
+        try await transport.post(
             url: url(model: model),
-            headers: headers,
-            body: body,
+            headers: authenticationHeaders,
+            body: Self.requestBody(for: request),
             model: model,
             timeout: timeout,
             logger: logger
-        )
-        guard (200..<300).contains(response.status.code) else {
-            throw Self.error(status: response.status, headers: response.headers, body: response.body)
+        ) { body throws(ProviderError) in
+            try Self.completion(from: body, requestedModel: model)
         }
-        return try Self.completion(from: response.body, requestedModel: model)
     }
 }

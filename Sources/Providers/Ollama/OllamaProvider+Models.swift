@@ -21,15 +21,9 @@ extension OllamaProvider {
     /// `GET /api/tags`: every local model, `modified_at` as `created`, the namespace as owner
     /// (`library` for official models, as Ollama's own `/v1/models` does).
     public func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel] {
-        let response = try await transport.get(url: "\(baseURL)/api/tags", headers: HTTPHeaders(), timeout: timeout, logger: logger)
-        guard (200..<300).contains(response.status.code) else {
-            throw Self.error(status: response.status, headers: response.headers, body: response.body)
-        }
-        let tags: TagsBody
-        do {
-            tags = try JSONDecoder().decode(TagsBody.self, from: response.body)
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "Ollama answered /api/tags with a body that is not a model list")
+        let tags = try await transport.get(url: "\(baseURL)/api/tags", headers: HTTPHeaders(), timeout: timeout, logger: logger) {
+            body throws(ProviderError) in
+            try WireJSON.decode(TagsBody.self, from: body, orFailWith: "Ollama answered /api/tags with a body that is not a model list")
         }
         return (tags.models ?? []).map { model in
             ProviderModel(id: model.name, created: model.modifiedAt.flatMap(ProviderDateParsing.rfc3339), ownedBy: Self.namespace(of: model.name))

@@ -15,17 +15,15 @@ extension OllamaProvider {
     ) async throws(ProviderError) -> CompletionStream {
         var wire = Self.requestBody(for: request, model: model)
         wire.stream = true
-        let body = try ProviderHTTPTransport.jsonBody(wire, provider: "Ollama")
         return try await transport.openStream(
             url: "\(baseURL)/api/chat",
             headers: HTTPHeaders(),
-            body: body,
+            body: wire,
             accept: "application/x-ndjson",
             model: model,
             firstByteTimeout: firstByteTimeout,
             idleTimeout: idleTimeout,
             decoder: OllamaStreamDecoder(requestedModel: model),
-            errorForStatus: Self.error(status:headers:body:),
             logger: logger
         )
     }

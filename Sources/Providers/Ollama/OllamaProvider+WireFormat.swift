@@ -45,10 +45,18 @@ extension OllamaProvider {
             case promptEvalCount = "prompt_eval_count"
             case evalCount = "eval_count"
         }
-    }
 
-    struct ErrorBody: Decodable {
-        var error: String
+        /// The counts of a final line or whole answer; Ollama omits zeros, so absent is 0.
+        var tokenUsage: TokenUsage {
+            let prompt = promptEvalCount ?? 0
+            let output = evalCount ?? 0
+            return TokenUsage(promptTokens: prompt, completionTokens: output, totalTokens: prompt + output)
+        }
+
+        /// `done_reason: "length"` is `.length`; anything else (`stop`, `load`, absent) is `.stop`.
+        var finishReason: FinishReason {
+            doneReason == "length" ? .length : .stop
+        }
     }
 
     static func requestBody(for request: CompletionRequest, model: String) -> RequestBody {
@@ -69,35 +77,19 @@ extension OllamaProvider {
 
     /// Reads a 2xx body into a `Completion`. Missing token counts are 0 (Ollama omits zeros).
     static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
-        let decoded: ResponseBody
-        do {
-            decoded = try JSONDecoder().decode(ResponseBody.self, from: body)
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "Ollama answered 200 with a body that is not a chat response")
-        }
+        let decoded = try WireJSON.decode(ResponseBody.self, from: body, orFailWith: "Ollama answered 200 with a body that is not a chat response")
         if let error = decoded.error {
             throw ProviderError(kind: .invalidResponse, message: error)
         }
         guard let message = decoded.message, let content = message.content else {
             throw ProviderError(kind: .invalidResponse, message: "Ollama answered 200 without message.content")
         }
-        let prompt = decoded.promptEvalCount ?? 0
-        let output = decoded.evalCount ?? 0
-        return Completion(
-            text: content,
-            model: decoded.model ?? requestedModel,
-            finishReason: decoded.doneReason == "length" ? .length : .stop,
-            usage: TokenUsage(promptTokens: prompt, completionTokens: output, totalTokens: prompt + output)
-        )
+        return Completion(text: content, model: decoded.model ?? requestedModel, finishReason: decoded.finishReason, usage: decoded.tokenUsage)
     }
 
     /// Turns a non-2xx answer into a `ProviderError`; the body is `{"error": "text"}`.
     static func error(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) -> ProviderError {
-        var message = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error ?? ""
-        if message.isEmpty {
-            message = body.readableBytes > 0 ? String(String(buffer: body).prefix(500)) : status.reasonPhrase
-        }
-        let retryAfter = headers.first(name: "retry-after").flatMap { ServerRetryHint.parseRetryAfter($0) }
-        return ProviderError(kind: .http(status: Int(status.code)), message: message, retryAfter: retryAfter)
+        let reported = (try? JSONDecoder().decode(ResponseBody.self, from: body))?.error
+        return .refusal(status: status, message: reported, body: body, retryAfter: ProviderError.retryAfter(in: headers))
     }
 }

@@ -16,10 +16,11 @@ public struct OllamaProvider: ChatProvider {
     public let baseURL: String
     let transport: ProviderHTTPTransport
 
-    public init(httpClient: HTTPClient, baseURL: String, defaultModel: String) {
+    /// `clock` times attempts and streams; tests pass one they move forward themselves.
+    public init(httpClient: HTTPClient, baseURL: String, defaultModel: String, clock: ProviderClock = .continuous) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.defaultModel = defaultModel
-        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .ollama)
+        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .ollama, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
     public func complete(
@@ -28,18 +29,15 @@ public struct OllamaProvider: ChatProvider {
         timeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> Completion {
-        let body = try ProviderHTTPTransport.jsonBody(Self.requestBody(for: request, model: model), provider: "Ollama")
-        let response = try await transport.post(
+        try await transport.post(
             url: "\(baseURL)/api/chat",
             headers: HTTPHeaders(),
-            body: body,
+            body: Self.requestBody(for: request, model: model),
             model: model,
             timeout: timeout,
             logger: logger
-        )
-        guard (200..<300).contains(response.status.code) else {
-            throw Self.error(status: response.status, headers: response.headers, body: response.body)
+        ) { body throws(ProviderError) in
+            try Self.completion(from: body, requestedModel: model)
         }
-        return try Self.completion(from: response.body, requestedModel: model)
     }
 }

@@ -13,13 +13,12 @@ extension OpenAIProvider {
         try await transport.openStream(
             url: "\(baseURL)/chat/completions",
             headers: authorizationHeaders,
-            body: try encodedBody(for: request, model: model, stream: true),
+            body: Self.requestBody(for: request, model: model, stream: true),
             accept: "text/event-stream",
             model: model,
             firstByteTimeout: firstByteTimeout,
             idleTimeout: idleTimeout,
             decoder: OpenAIStreamDecoder(requestedModel: model),
-            errorForStatus: Self.error(status:headers:body:),
             logger: logger
         )
     }

@@ -53,7 +53,8 @@ extension OpenAIProvider {
     }
 
     /// A `chat.completion` (non-stream) or a `chat.completion.chunk` (stream): `message` in the
-    /// first, `delta` in the second.
+    /// first, `delta` in the second. A stream's `data: {"error": …}` event decodes as `error`
+    /// alone, so each event is decoded once.
     struct ResponseBody: Decodable {
         struct Choice: Decodable {
             struct Message: Decodable {
@@ -70,6 +71,22 @@ extension OpenAIProvider {
         var model: String?
         var choices: [Choice]?
         var usage: Usage?
+        var error: ErrorEnvelope?
+
+        private enum CodingKeys: String, CodingKey {
+            case model, choices, usage
+        }
+
+        init(from decoder: any Decoder) throws {
+            if let error = ErrorEnvelope(reportedIn: decoder) {
+                self.error = error
+                return
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            model = try container.decodeIfPresent(String.self, forKey: .model)
+            choices = try container.decodeIfPresent([Choice].self, forKey: .choices)
+            usage = try container.decodeIfPresent(Usage.self, forKey: .usage)
+        }
     }
 
     /// `{"error": {"message", "type", "param", "code"}}`; compatible servers vary, so `error` may
@@ -87,7 +104,18 @@ extension OpenAIProvider {
         }
 
         init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard let envelope = Self(reportedIn: decoder) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no error field"))
+            }
+            self = envelope
+        }
+
+        /// The error an object reports, or `nil` when it has none of the error fields (a normal
+        /// chunk), which is told from the keys alone.
+        init?(reportedIn decoder: any Decoder) {
+            guard let container = try? decoder.container(keyedBy: CodingKeys.self),
+                container.contains(.error) || container.contains(.detail) || container.contains(.message)
+            else { return nil }
             if let text = try? container.decode(String.self, forKey: .error) {
                 message = text
             } else if let error = try? container.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error) {
@@ -99,7 +127,7 @@ extension OpenAIProvider {
             } else if let text = try? container.decode(String.self, forKey: .message) {
                 message = text
             } else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no error field"))
+                return nil
             }
         }
     }
@@ -133,12 +161,8 @@ extension OpenAIProvider {
 
     /// Reads a 2xx `chat.completion` into a `Completion`; a `null` content is empty text.
     static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
-        let decoded: ResponseBody
-        do {
-            decoded = try JSONDecoder().decode(ResponseBody.self, from: body)
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "the OpenAI-compatible server answered 200 with a body that is not a chat.completion")
-        }
+        let decoded = try WireJSON.decode(
+            ResponseBody.self, from: body, orFailWith: "the OpenAI-compatible server answered 200 with a body that is not a chat.completion")
         guard let choice = decoded.choices?.first else {
             throw ProviderError(kind: .invalidResponse, message: "the OpenAI-compatible server answered 200 without choices")
         }
@@ -165,11 +189,7 @@ extension OpenAIProvider {
     /// from `retry-after-ms` (milliseconds, what the OpenAI SDK reads first) or `retry-after`.
     static func error(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) -> ProviderError {
         let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
-        var message = envelope?.message ?? ""
-        if message.isEmpty {
-            message = body.readableBytes > 0 ? String(String(buffer: body).prefix(500)) : status.reasonPhrase
-        }
-        return ProviderError(kind: .http(status: Int(status.code)), message: message, retryAfter: retryAfter(headers))
+        return .refusal(status: status, message: envelope?.message, body: body, retryAfter: retryAfter(headers))
     }
 
     static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
@@ -178,6 +198,6 @@ extension OpenAIProvider {
         {
             return .milliseconds(Int64(milliseconds.rounded(.up)))
         }
-        return headers.first(name: "retry-after").flatMap { ServerRetryHint.parseRetryAfter($0) }
+        return ProviderError.retryAfter(in: headers)
     }
 }

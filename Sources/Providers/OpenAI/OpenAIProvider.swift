@@ -20,13 +20,14 @@ public struct OpenAIProvider: ChatProvider {
     let apiKey: String?
     let transport: ProviderHTTPTransport
 
-    public init(httpClient: HTTPClient, baseURL: String, apiKey: String?, defaultModel: String) {
+    /// `clock` times attempts and streams; tests pass one they move forward themselves.
+    public init(httpClient: HTTPClient, baseURL: String, apiKey: String?, defaultModel: String, clock: ProviderClock = .continuous) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.defaultModel = defaultModel
-        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .openai)
+        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .openai, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
     /// `Authorization: Bearer <key>` when a key is configured.
@@ -36,28 +37,21 @@ public struct OpenAIProvider: ChatProvider {
         return headers
     }
 
-    func encodedBody(for request: CompletionRequest, model: String, stream: Bool) throws(ProviderError) -> ByteBuffer {
-        try ProviderHTTPTransport.jsonBody(
-            Self.requestBody(for: request, model: model, stream: stream), provider: "OpenAI")
-    }
-
     public func complete(
         _ request: CompletionRequest,
         model: String,
         timeout: Duration,
         logger: Logger
     ) async throws(ProviderError) -> Completion {
-        let response = try await transport.post(
+        try await transport.post(
             url: "\(baseURL)/chat/completions",
             headers: authorizationHeaders,
-            body: try encodedBody(for: request, model: model, stream: false),
+            body: Self.requestBody(for: request, model: model, stream: false),
             model: model,
             timeout: timeout,
             logger: logger
-        )
-        guard (200..<300).contains(response.status.code) else {
-            throw Self.error(status: response.status, headers: response.headers, body: response.body)
+        ) { body throws(ProviderError) in
+            try Self.completion(from: body, requestedModel: model)
         }
-        return try Self.completion(from: response.body, requestedModel: model)
     }
 }

@@ -4,11 +4,11 @@ import NIOCore
 import NIOHTTP1
 
 extension ProviderHTTPTransport {
-    /// POSTs `body` and, on a 2xx, returns the response as a `CompletionStream` decoded by
+    /// POSTs `body` as JSON and, on a 2xx, returns the response as a `CompletionStream` decoded by
     /// `decoder` while it arrives.
     ///
     /// - `firstByteTimeout` bounds connect → response head → first chunk. A non-2xx answer is
-    ///   read (within that time) and thrown as `errorForStatus` builds it, exactly as the
+    ///   read (within that time) and thrown as `errorForStatus` reads it, exactly as the
     ///   non-streaming call would, so retry rules are the same.
     /// - `idleTimeout` bounds the wait between two chunks once the first has arrived; when it
     ///   runs out the stream throws `.timeout` and the request is cancelled.
@@ -18,13 +18,12 @@ extension ProviderHTTPTransport {
     func openStream(
         url: String,
         headers: HTTPHeaders,
-        body: ByteBuffer,
+        body: some Encodable,
         accept: String,
         model: String,
         firstByteTimeout: Duration,
         idleTimeout: Duration,
         decoder: some CompletionStreamDecoder,
-        errorForStatus: (HTTPResponseStatus, HTTPHeaders, ByteBuffer) -> ProviderError,
         logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
         var request = HTTPClientRequest(url: url)
@@ -32,9 +31,9 @@ extension ProviderHTTPTransport {
         request.headers = headers
         request.headers.replaceOrAdd(name: "content-type", value: "application/json")
         request.headers.replaceOrAdd(name: "accept", value: accept)
-        request.body = .bytes(body)
+        request.body = .bytes(try WireJSON.encode(body, for: self.provider))
 
-        let clock = ContinuousClock()
+        let clock = self.clock
         let started = clock.now
         let firstByteDeadline = started + firstByteTimeout
         let provider = self.provider
@@ -56,7 +55,8 @@ extension ProviderHTTPTransport {
         guard (200..<300).contains(response.status.code) else {
             let errorBody: ByteBuffer
             do {
-                errorBody = try await Self.collect(response.body, upTo: maxResponseBytes, until: firstByteDeadline)
+                let maxResponseBytes = self.maxResponseBytes
+                errorBody = try await Self.run(until: firstByteDeadline, on: clock) { try await response.body.collect(upTo: maxResponseBytes) }
             } catch {
                 throw Self.map(error, timeout: firstByteTimeout)
             }
@@ -69,20 +69,20 @@ extension ProviderHTTPTransport {
         logger.debug("provider stream opened", metadata: metadata.merging(["latency_ms": "\((clock.now - started).milliseconds)"]) { $1 })
 
         let pipe = CompletionChunkPipe()
-        let streamClock = StreamProgress(firstChunkDeadline: firstByteDeadline)
+        let progress = StreamProgress(firstChunkDeadline: firstByteDeadline)
         let reader = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    await Self.pump(response.body, decoder: decoder, into: pipe, clock: streamClock, idleTimeout: idleTimeout)
+                    await Self.pump(response.body, decoder: decoder, into: pipe, progress: progress, clock: clock, idleTimeout: idleTimeout)
                 }
                 group.addTask {
-                    await Self.watch(clock: streamClock, pipe: pipe, firstByteTimeout: firstByteTimeout, idleTimeout: idleTimeout)
+                    await Self.watch(progress: progress, pipe: pipe, clock: clock, firstByteTimeout: firstByteTimeout, idleTimeout: idleTimeout)
                 }
                 // Whichever ends first (body done or timed out) ends the other.
                 await group.next()
                 group.cancelAll()
             }
-            let chunks = streamClock.chunks
+            let chunks = progress.chunks
             logger.debug(
                 "provider stream ended",
                 metadata: metadata.merging(["chunks": "\(chunks)", "latency_ms": "\((clock.now - started).milliseconds)"]) { $1 }
@@ -97,13 +97,14 @@ extension ProviderHTTPTransport {
         _ body: HTTPClientResponse.Body,
         decoder: some CompletionStreamDecoder,
         into pipe: CompletionChunkPipe,
-        clock: StreamProgress,
+        progress: StreamProgress,
+        clock: ProviderClock,
         idleTimeout: Duration
     ) async {
         var decoder = decoder
         func deliver(_ chunks: [CompletionChunk]) {
             for chunk in chunks {
-                clock.chunkArrived(nextDue: .now + idleTimeout)
+                progress.chunkArrived(nextDue: clock.now + idleTimeout)
                 pipe.yield(chunk)
             }
         }
@@ -116,7 +117,7 @@ extension ProviderHTTPTransport {
         } catch {
             var mapped = map(error, timeout: idleTimeout)
             if mapped.kind == .connect {
-                mapped.message = "the stream broke off after \(clock.chunks) chunk(s): \(mapped.message)"
+                mapped.message = "the stream broke off after \(progress.chunks) chunk(s): \(mapped.message)"
             }
             pipe.finish(throwing: mapped)
         }
@@ -124,48 +125,29 @@ extension ProviderHTTPTransport {
 
     /// Ends the stream with `.timeout` when the current deadline (first chunk, then idle) passes.
     private static func watch(
-        clock: StreamProgress,
+        progress: StreamProgress,
         pipe: CompletionChunkPipe,
+        clock: ProviderClock,
         firstByteTimeout: Duration,
         idleTimeout: Duration
     ) async {
         while true {
             // Never sleep longer than one idle period: the first chunk replaces the (longer)
             // first-byte deadline with a shorter idle one.
-            let wake = min(clock.deadline, .now + idleTimeout)
+            let wake = min(progress.deadline, clock.now + idleTimeout)
             do {
-                try await Task.sleep(until: wake, clock: .continuous)
+                try await clock.sleep(until: wake)
             } catch {
                 return  // cancelled: the body ended or the consumer left
             }
-            let (current, chunks) = (clock.deadline, clock.chunks)
-            guard ContinuousClock.now >= current else { continue }
+            let (current, chunks) = (progress.deadline, progress.chunks)
+            guard clock.now >= current else { continue }
             let message =
                 chunks == 0
                 ? "no first chunk within \(firstByteTimeout.milliseconds) ms"
                 : "no chunk for \(idleTimeout.milliseconds) ms after \(chunks) chunk(s) (idle timeout)"
             pipe.finish(throwing: ProviderError(kind: .timeout, message: message))
             return
-        }
-    }
-
-    /// Collects a (short, error) body, giving up at `deadline`.
-    private static func collect(
-        _ body: HTTPClientResponse.Body,
-        upTo maxBytes: Int,
-        until deadline: ContinuousClock.Instant
-    ) async throws -> ByteBuffer {
-        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: maxBytes) }
-            group.addTask {
-                try await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let collected = first else {
-                throw AttemptTimedOut()
-            }
-            return collected
         }
     }
 }

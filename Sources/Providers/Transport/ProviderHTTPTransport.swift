@@ -1,15 +1,16 @@
-import Foundation
-import NIOFoundationCompat
 import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
 
 /// The one place that sends a provider's HTTP request, so every provider gets the same timeout,
-/// body-size cap, error mapping and per-attempt log line.
+/// body-size cap, status check, error mapping and per-attempt log line.
 ///
 /// The `HTTPClient` is shared (it owns the connection pool) and is never shut down here.
 struct ProviderHTTPTransport: Sendable {
+    /// Reads a provider's non-2xx answer (status, headers, body) into the error the chain sees.
+    typealias ErrorForStatus = @Sendable (HTTPResponseStatus, HTTPHeaders, ByteBuffer) -> ProviderError
+
     /// A complete, buffered HTTP response.
     struct Response: Sendable {
         var status: HTTPResponseStatus
@@ -22,30 +23,52 @@ struct ProviderHTTPTransport: Sendable {
 
     let httpClient: HTTPClient
     let provider: ProviderName
+    /// Times every attempt and stream; tests put in one they move forward themselves.
+    let clock: ProviderClock
+    /// How this provider words a refusal (`google.rpc.Status`, `{"error": …}`, …).
+    let errorForStatus: ErrorForStatus
     var maxResponseBytes: Int = Self.defaultMaxResponseBytes
 
-    /// POSTs `body` to `url` and returns the whole response, whatever its status.
+    /// POSTs `body` as JSON and hands a 2xx answer's body to `decode`; any other status is thrown
+    /// as `errorForStatus` reads it.
     ///
     /// `timeout` bounds everything from asking the pool for a connection to the last body byte.
-    /// Throws only transport failures (`.connect`, `.timeout`, `.cancelled`, `.invalidResponse` for an
-    /// oversized body); HTTP statuses are the caller's to interpret.
-    func post(
+    func post<Answer>(
         url: String,
         headers: HTTPHeaders,
-        body: ByteBuffer,
+        body: some Encodable,
         model: String,
         timeout: Duration,
-        logger: Logger
-    ) async throws(ProviderError) -> Response {
-        try await send(method: .POST, url: url, headers: headers, body: body, model: model, timeout: timeout, logger: logger)
+        logger: Logger,
+        decode: (ByteBuffer) throws(ProviderError) -> Answer
+    ) async throws(ProviderError) -> Answer {
+        let encoded = try WireJSON.encode(body, for: provider)
+        let response = try await send(method: .POST, url: url, headers: headers, body: encoded, model: model, timeout: timeout, logger: logger)
+        return try checked(response, decode: decode)
     }
 
-    /// GETs `url` (a model listing) and returns the whole response, whatever its status; the
-    /// same timeout and error mapping as `post`.
-    func get(url: String, headers: HTTPHeaders, timeout: Duration, logger: Logger) async throws(ProviderError) -> Response {
-        try await send(method: .GET, url: url, headers: headers, body: nil, model: "-", timeout: timeout, logger: logger)
+    /// GETs `url` (a model listing) with the same timeout, status check and error mapping as `post`.
+    func get<Answer>(
+        url: String,
+        headers: HTTPHeaders,
+        timeout: Duration,
+        logger: Logger,
+        decode: (ByteBuffer) throws(ProviderError) -> Answer
+    ) async throws(ProviderError) -> Answer {
+        let response = try await send(method: .GET, url: url, headers: headers, body: nil, model: "-", timeout: timeout, logger: logger)
+        return try checked(response, decode: decode)
     }
 
+    private func checked<Answer>(_ response: Response, decode: (ByteBuffer) throws(ProviderError) -> Answer) throws(ProviderError) -> Answer {
+        guard (200..<300).contains(response.status.code) else {
+            throw errorForStatus(response.status, response.headers, response.body)
+        }
+        return try decode(response.body)
+    }
+
+    /// Sends the request and returns the whole response, whatever its status. Throws only
+    /// transport failures (`.connect`, `.timeout`, `.cancelled`, `.invalidResponse` for an
+    /// oversized body).
     private func send(
         method: HTTPMethod,
         url: String,
@@ -64,119 +87,59 @@ struct ProviderHTTPTransport: Sendable {
         }
         request.headers.replaceOrAdd(name: "accept", value: "application/json")
 
-        let clock = ContinuousClock()
         let started = clock.now
+        var metadata: Logger.Metadata = ["provider": "\(provider)", "model": "\(model)"]
         do {
-            let response = try await Self.execute(
-                request,
-                on: httpClient,
-                timeout: timeout,
-                maxResponseBytes: maxResponseBytes
-            )
-            logger.debug(
-                "provider attempt finished",
-                metadata: [
-                    "provider": "\(provider)",
-                    "model": "\(model)",
-                    "status": "\(response.status.code)",
-                    "latency_ms": "\((clock.now - started).milliseconds)",
-                ]
-            )
+            let response = try await execute(request, timeout: timeout, until: started + timeout)
+            metadata["status"] = "\(response.status.code)"
+            metadata["latency_ms"] = "\((clock.now - started).milliseconds)"
+            logger.debug("provider attempt finished", metadata: metadata)
             return response
         } catch {
             let mapped = Self.map(error, timeout: timeout)
-            logger.debug(
-                "provider attempt failed",
-                metadata: [
-                    "provider": "\(provider)",
-                    "model": "\(model)",
-                    "status": "\(mapped.kind.statusLabel)",
-                    "error": "\(mapped.message)",
-                    "latency_ms": "\((clock.now - started).milliseconds)",
-                ]
-            )
+            metadata["status"] = "\(mapped.kind.statusLabel)"
+            metadata["error"] = "\(mapped.message)"
+            metadata["latency_ms"] = "\((clock.now - started).milliseconds)"
+            logger.debug("provider attempt failed", metadata: metadata)
             throw mapped
         }
     }
 
-    /// Thrown by the timer child task when the attempt's time is up.
+    /// Thrown by `run(_:until:on:)` when the attempt's time is up.
     struct AttemptTimedOut: Error {}
 
-    /// Runs the request and reads the body, racing both against `timeout`.
+    /// Runs the request and reads the body, racing both against `deadline` on `clock`.
     ///
-    /// AsyncHTTPClient's deadline only covers the response head, so the body read is raced
-    /// against a timer here to make `timeout` truly "connect to last byte".
-    private static func execute(
-        _ request: HTTPClientRequest,
-        on httpClient: HTTPClient,
-        timeout: Duration,
-        maxResponseBytes: Int
-    ) async throws -> Response {
-        try await withThrowingTaskGroup(of: Response?.self) { group in
+    /// AsyncHTTPClient's deadline only covers the response head (and runs on real time), so the
+    /// body read is raced against a timer here to make `timeout` truly "connect to last byte".
+    private func execute(_ request: HTTPClientRequest, timeout: Duration, until deadline: ContinuousClock.Instant) async throws -> Response {
+        let (httpClient, maxResponseBytes) = (self.httpClient, self.maxResponseBytes)
+        return try await Self.run(until: deadline, on: clock) {
+            let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))
+            let body = try await response.body.collect(upTo: maxResponseBytes)
+            return Response(status: response.status, headers: response.headers, body: body)
+        }
+    }
+
+    /// Runs `operation`, cancelling it and throwing `AttemptTimedOut` if `deadline` on `clock`
+    /// comes first.
+    static func run<Value: Sendable>(
+        until deadline: ContinuousClock.Instant,
+        on clock: ProviderClock,
+        _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await operation() }
             group.addTask {
-                let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))
-                let body = try await response.body.collect(upTo: maxResponseBytes)
-                return Response(status: response.status, headers: response.headers, body: body)
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
+                try await clock.sleep(until: deadline)
                 return nil
             }
             defer { group.cancelAll() }
             // Two child tasks were added, so `next()` yields a value (or throws) at least once.
-            guard let first = try await group.next(), let response = first else {
+            guard let first = try await group.next(), let value = first else {
                 throw AttemptTimedOut()
             }
-            return response
-        }
-    }
-
-    /// Turns whatever AsyncHTTPClient, NIO or the task system threw into a `ProviderError`.
-    /// JSON-encodes a request body. Encoding our own wire structs does not fail in practice; if
-    /// it ever does, the attempt fails as not retryable, naming the provider.
-    static func jsonBody(_ value: some Encodable, provider: String) throws(ProviderError) -> ByteBuffer {
-        do {
-            return try JSONEncoder().encodeAsByteBuffer(value, allocator: ByteBufferAllocator())
-        } catch {
-            throw ProviderError(kind: .invalidResponse, message: "could not encode the \(provider) request: \(error)")
-        }
-    }
-
-    static func map(_ error: any Error, timeout: Duration) -> ProviderError {
-        if Task.isCancelled {
-            return ProviderError(kind: .cancelled, message: "the request was cancelled")
-        }
-        switch error {
-        case let error as ProviderError:
-            return error
-        case is AttemptTimedOut:
-            return ProviderError(kind: .timeout, message: "no complete answer within \(timeout.milliseconds) ms")
-        case is CancellationError:
-            return ProviderError(kind: .cancelled, message: "the request was cancelled")
-        case is NIOTooManyBytesError:
-            return ProviderError(kind: .invalidResponse, message: "response body exceeds the size limit")
-        case let error as HTTPClientError:
-            switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
-                return ProviderError(kind: .timeout, message: "no complete answer within \(timeout.milliseconds) ms")
-            case .cancelled:
-                return ProviderError(kind: .cancelled, message: "the request was cancelled")
-            case .remoteConnectionClosed:
-                return ProviderError(kind: .connect, message: "the provider closed the connection before answering")
-            case .connectTimeout:
-                return ProviderError(kind: .connect, message: "could not connect within the connect timeout")
-            default:
-                return ProviderError(kind: .connect, message: "HTTP client error: \(error)")
-            }
-        case let error as ChannelError:
-            return ProviderError(kind: .connect, message: "connection failed: \(error)")
-        case let error as IOError:
-            return ProviderError(kind: .connect, message: "connection failed: \(error.description)")
-        case let error as HTTPParserError:
-            return ProviderError(kind: .connect, message: "the connection broke mid-response: \(error)")
-        default:
-            // NIOPosix's connection errors (e.g. refused) land here; this target does not import NIOPosix.
-            return ProviderError(kind: .connect, message: "could not reach the provider: \(error)")
+            return value
         }
     }
 }
