@@ -63,15 +63,13 @@ struct ChatRouteTests {
     func retriesAfter503() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
             harness.double.script([.error(status: 503, retryAfter: "1"), .success(text: "second time lucky")], for: .gemini)
-            let started = ContinuousClock.now
             let response = try await client.postChat(#"{"userId":"u","prompt":"hi"}"#)
-            let elapsed = ContinuousClock.now - started
             #expect(response.status == .ok)
             let body = try response.json()
             #expect(body["response"] as? String == "second time lucky")
             #expect(body["attempts"] as? Int == 2)
             #expect(body["fallback"] as? Bool == false)
-            #expect(elapsed >= .seconds(1), "Retry-After: 1 must hold the retry back a full second")
+            #expect(harness.backoffs.durations == [.seconds(1)], "Retry-After: 1 must hold the retry back a full second")
             #expect(harness.double.requests(for: .gemini).count == 2)
             let document = try await harness.storedDocument(id: try #require(body["id"] as? String))
             try expectStoredAnswer(document, matches: body, requestID: response.headers[.requestID])
@@ -85,11 +83,9 @@ struct ChatRouteTests {
     func honoursRetryInfo() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
             harness.double.script([.error(status: 429, retryDelay: "0.6s"), .success(text: "ok now")], for: .gemini)
-            let started = ContinuousClock.now
             let response = try await client.postChat(#"{"userId":"u","prompt":"hi"}"#)
-            let elapsed = ContinuousClock.now - started
             #expect(response.status == .ok)
-            #expect(elapsed >= .milliseconds(600))
+            #expect(harness.backoffs.durations == [.milliseconds(600)])
             let body = try response.json()
             #expect(body["attempts"] as? Int == 2)
             #expect(body["provider"] as? String == "gemini")
@@ -171,7 +167,11 @@ struct ChatRouteTests {
     func providerTimeout() async throws {
         try await ChatServiceHarness.run(configure: { $0.providerTimeout = .seconds(1) }) { harness, client in
             harness.double.script([.success(text: "too late").delayed(by: .seconds(4)), .success(text: "in time")], for: .ollama)
-            let response = try await client.postChat(#"{"userId":"u","prompt":"hi"}"#)
+            async let answer = client.postChat(#"{"userId":"u","prompt":"hi"}"#)
+            // Once the first attempt is in flight, let its PROVIDER_TIMEOUT_MS pass at once.
+            _ = await harness.double.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
+            harness.clock.advance(by: .seconds(1))
+            let response = try await answer
             #expect(response.status == .ok)
             let body = try response.json()
             #expect(body["response"] as? String == "in time")

@@ -21,6 +21,10 @@ struct ChatServiceHarness {
     let configuration: ServiceConfiguration
     /// A separate connection to the test's database, for reading what the service stored.
     let reader: MongoDatabase
+    /// The providers' clock; a test moves it forward to make a provider timeout pass at once.
+    let clock: AdjustableClock
+    /// The chain's backoff delays, recorded instead of waited out.
+    let backoffs: SleepRecorder
 
     /// Runs `body` with a live service whose providers all point at one double.
     /// `configure` may change anything (e.g. point the primary at a closed port).
@@ -47,9 +51,11 @@ struct ChatServiceHarness {
         defer { try? FileManager.default.removeItem(atPath: spoolDirectory) }
         configure(&configuration)
         let reader = try MongoDatabase.forTesting(uri: configuration.mongoURI, name: configuration.mongoDatabase)
-        let harness = ChatServiceHarness(double: double, configuration: configuration, reader: reader)
+        let harness = ChatServiceHarness(
+            double: double, configuration: configuration, reader: reader, clock: AdjustableClock(), backoffs: SleepRecorder())
         do {
-            let app = try await buildApplication(configuration: configuration)
+            let app = try await buildApplication(
+                configuration: configuration, providerClock: ProviderClock(harness.clock), retrySleep: harness.backoffs.sleep)
             try await app.test(.router) { client in
                 try await body(harness, client)
             }

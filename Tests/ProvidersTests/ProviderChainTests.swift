@@ -77,9 +77,10 @@ struct ProviderChainTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([ProviderDoubleBehaviour.success().delayed(by: .seconds(2))], for: .gemini)
             let started = ContinuousClock.now
-            let result = await fixture.chain(providerTimeout: .milliseconds(400)).complete(
+            async let result = fixture.chain(providerTimeout: .milliseconds(400)).complete(
                 CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
-            let success = try #require(result.success)
+            await fixture.advance(by: .milliseconds(400), of: .gemini)
+            let success = try #require(await result.success)
             #expect(success.provider == .gemini)
             #expect(success.attempts.map(\.statusLabel) == ["timeout", "200"])
             #expect(ContinuousClock.now - started < .milliseconds(1500))
@@ -104,12 +105,13 @@ struct ProviderChainTests {
             // cold first request alone can take most of a short deadline.
             _ = try await fixture.gemini.complete(CompletionRequest(prompt: "warm-up"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
             fixture.double.script(Array(repeating: .error(status: 503), count: 20), for: .gemini)
+            // The backoff sleeps move the fixture's clock on, so the deadline passes without waiting.
             let chain = fixture.chain(maxAttempts: 20, baseDelay: .milliseconds(80), maxDelay: .milliseconds(80))
-            let started = ContinuousClock.now
+            let started = fixture.clock.now
             let deadline = started + .milliseconds(500)
             let route = ProviderRoute(requestedProvider: .gemini, requestedModel: nil)
             let result = await chain.complete(CompletionRequest(prompt: "ping"), route: route, deadline: deadline, logger: logger)
-            let elapsed = ContinuousClock.now - started
+            let elapsed = fixture.clock.now - started
             let failure = try #require(result.failure)
             #expect(failure.reason == .deadlineExceeded)
             #expect(failure.attempts.count >= 2)
@@ -122,11 +124,12 @@ struct ProviderChainTests {
     func deadlineDuringAttempt() async throws {
         try await DoubleFixture.with { fixture in
             fixture.double.script([ProviderDoubleBehaviour.success().delayed(by: .seconds(3))], for: .gemini)
-            let started = ContinuousClock.now
-            let result = await fixture.chain(providerTimeout: .seconds(10)).complete(
+            let started = fixture.clock.now
+            async let result = fixture.chain(providerTimeout: .seconds(10)).complete(
                 CompletionRequest(prompt: "ping"), route: .default, deadline: started + .milliseconds(250), logger: logger)
-            let elapsed = ContinuousClock.now - started
-            let failure = try #require(result.failure)
+            await fixture.advance(by: .milliseconds(250), of: .gemini)
+            let failure = try #require(await result.failure)
+            let elapsed = fixture.clock.now - started
             #expect(failure.reason == .deadlineExceeded)
             #expect(failure.attempts.map(\.statusLabel) == ["timeout"])
             #expect(elapsed < .milliseconds(800))
@@ -206,7 +209,7 @@ struct ProviderChainTests {
             let task = Task {
                 await chain.complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             }
-            try await Task.sleep(for: .milliseconds(100))
+            _ = await fixture.double.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
             task.cancel()
             let result = await task.value
             #expect(result.failure?.reason == .cancelled)

@@ -127,9 +127,11 @@ struct ProviderIntegrationTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([ProviderDoubleBehaviour.success().delayed(by: .seconds(2))])
             let started = ContinuousClock.now
-            let error = await #expect(throws: ProviderError.self) {
+            let attempt = Task {
                 try await fixture.ollama.complete(CompletionRequest(prompt: "q"), model: "llama3.2", timeout: .milliseconds(150), logger: logger)
             }
+            await fixture.advance(by: .milliseconds(150), of: .ollama)
+            let error = await #expect(throws: ProviderError.self) { try await attempt.value }
             #expect(error?.kind == .timeout)
             #expect(ContinuousClock.now - started < .milliseconds(1000))
         }

@@ -126,9 +126,10 @@ struct StreamingIntegrationTests {
             // loaded 2-core CI machine with a cold connection (200 ms once flaked there).
             fixture.double.script([.streamed(["late"], chunkDelay: .seconds(6))], for: .gemini)
             let started = ContinuousClock.now
-            let result = await fixture.chain(maxAttempts: 1, providerTimeout: .seconds(1)).stream(
+            async let result = fixture.chain(maxAttempts: 1, providerTimeout: .seconds(1)).stream(
                 CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
-            let success = try #require(result.success)
+            await fixture.advance(by: .seconds(1), of: .gemini)
+            let success = try #require(await result.success)
             #expect(ContinuousClock.now - started < .milliseconds(5000))
             #expect(success.provider == .ollama)
             #expect(success.attempts.map(\.statusLabel) == ["timeout", "200"])
@@ -145,6 +146,7 @@ struct StreamingIntegrationTests {
             var iterator = try await openStream(fixture, .ollama, firstByte: .seconds(3), idle: .milliseconds(150)).makeAsyncIterator()
             let first = try await iterator.next()
             #expect(first?.textDelta == "a")
+            fixture.clock.advance(by: .milliseconds(150))
             var later = ""
             let error = await #expect(throws: ProviderError.self) {
                 while let chunk = try await iterator.next() { later += chunk.textDelta }

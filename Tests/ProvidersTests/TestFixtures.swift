@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Logging
 import Providers
-import Synchronization
 import TestSupport
 
 /// A running `ProviderDouble`, a shared `HTTPClient` configured as the service configures it, and
@@ -13,6 +12,9 @@ struct DoubleFixture: Sendable {
     let ollama: OllamaProvider
     /// Pointed at `{double}/v1`, the way `OPENAI_BASE_URL` includes the version segment.
     let openAI: OpenAIProvider
+    /// The clock every provider and chain here times with; a test moves it forward to make a
+    /// timeout or deadline pass without waiting for it.
+    let clock: AdjustableClock
 
     static let geminiKey = "test-key"
     static let openAIKey = "sk-test"
@@ -30,12 +32,17 @@ struct DoubleFixture: Sendable {
     ) async throws -> T {
         let double = try await ProviderDouble.start(configuration: configuration)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .forProviders())
+        let clock = AdjustableClock()
+        let providerClock = ProviderClock(clock)
         let fixture = DoubleFixture(
             double: double,
             httpClient: httpClient,
-            gemini: GeminiProvider(httpClient: httpClient, baseURL: double.baseURL, apiKey: geminiKey, defaultModel: "gemini-2.0-flash"),
-            ollama: OllamaProvider(httpClient: httpClient, baseURL: double.baseURL, defaultModel: "llama3.2"),
-            openAI: OpenAIProvider(httpClient: httpClient, baseURL: double.baseURL + "/v1/", apiKey: openAIKey, defaultModel: "gpt-4o-mini")
+            gemini: GeminiProvider(
+                httpClient: httpClient, baseURL: double.baseURL, apiKey: geminiKey, defaultModel: "gemini-2.0-flash", clock: providerClock),
+            ollama: OllamaProvider(httpClient: httpClient, baseURL: double.baseURL, defaultModel: "llama3.2", clock: providerClock),
+            openAI: OpenAIProvider(
+                httpClient: httpClient, baseURL: double.baseURL + "/v1/", apiKey: openAIKey, defaultModel: "gpt-4o-mini", clock: providerClock),
+            clock: clock
         )
         let result: Result<T, any Error>
         do {
@@ -57,35 +64,30 @@ struct DoubleFixture: Sendable {
         }
     }
 
-    /// A chain over `providers` (default `[gemini, ollama]`) with tiny backoff so tests stay fast.
+    /// A chain over `providers` (default `[gemini, ollama]`) on the fixture's clock, whose
+    /// backoff sleeps move that clock on instead of waiting, so tests stay fast.
     func chain(
         providers: [any ChatProvider]? = nil,
         maxAttempts: Int = 3,
         baseDelay: Duration = .milliseconds(1),
         maxDelay: Duration = .milliseconds(5),
         providerTimeout: Duration = .seconds(5),
-        sleep: @escaping ProviderChain.Sleep = { try await Task.sleep(for: $0) }
+        sleep: ProviderChain.Sleep? = nil
     ) -> ProviderChain {
         ProviderChain(
             providers: providers ?? [gemini, ollama],
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts, baseDelay: baseDelay, maxDelay: maxDelay),
             providerTimeout: providerTimeout,
-            sleep: sleep
+            clock: ProviderClock(clock),
+            sleep: sleep ?? clock.skippingSleep
         )
     }
-}
 
-/// Records the backoff delays a `ProviderChain` asks for, without waiting.
-final class SleepRecorder: Sendable {
-    private let recorded = Mutex<[Duration]>([])
-
-    var durations: [Duration] { recorded.withLock { $0 } }
-
-    var sleep: ProviderChain.Sleep {
-        { duration in
-            self.recorded.withLock { $0.append(duration) }
-            try Task.checkCancellation()
-        }
+    /// Waits until `count` requests of `route` have reached the double, then moves the clock on by
+    /// `duration`: the way a test lets a timeout or deadline pass once the attempt is in flight.
+    func advance(by duration: Duration, after count: Int = 1, of route: ProviderDoubleRoute) async {
+        _ = await double.requests(waitingUpTo: .seconds(10)) { requests in requests.filter { $0.route == route }.count >= count }
+        clock.advance(by: duration)
     }
 }
 

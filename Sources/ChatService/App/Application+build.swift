@@ -12,8 +12,11 @@ import ServiceLifecycle
 ///
 /// The executable calls it and runs the result; tests call it and drive it with `app.test(...)`.
 /// Throws `ConfigurationError` for values only a dependency can judge (e.g. a malformed MONGODB_URI).
+/// `providerClock` and `retrySleep` time the providers and the chain's backoff; tests pass their own
+/// so timeouts and `Retry-After` waits need not pass in real time.
 public func buildApplication(
-    configuration: ServiceConfiguration, logger: Logger? = nil
+    configuration: ServiceConfiguration, logger: Logger? = nil,
+    providerClock: ProviderClock = .continuous, retrySleep: ProviderChain.Sleep? = nil
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "chat-service")
     logger.logLevel = configuration.logLevel
@@ -65,16 +68,16 @@ public func buildApplication(
         case .gemini:
             return GeminiProvider(
                 httpClient: httpClient, baseURL: configuration.gemini.baseURL,
-                apiKey: configuration.gemini.apiKey ?? "", defaultModel: configuration.gemini.model)
+                apiKey: configuration.gemini.apiKey ?? "", defaultModel: configuration.gemini.model, clock: providerClock)
         case .ollama:
             return OllamaProvider(
                 httpClient: httpClient, baseURL: configuration.ollama.baseURL,
-                defaultModel: configuration.ollama.model)
+                defaultModel: configuration.ollama.model, clock: providerClock)
         case .openai:
             // ServiceConfiguration guarantees both are set when PROVIDERS includes openai.
             return OpenAIProvider(
                 httpClient: httpClient, baseURL: configuration.openAI.baseURL ?? "",
-                apiKey: configuration.openAI.apiKey, defaultModel: configuration.openAI.model ?? "")
+                apiKey: configuration.openAI.apiKey, defaultModel: configuration.openAI.model ?? "", clock: providerClock)
         }
     }
     let chain = ProviderChain(
@@ -82,7 +85,7 @@ public func buildApplication(
         retryPolicy: RetryPolicy(
             maxAttempts: configuration.retry.maxAttempts, baseDelay: configuration.retry.baseDelay,
             maxDelay: configuration.retry.maxDelay),
-        providerTimeout: configuration.providerTimeout)
+        providerTimeout: configuration.providerTimeout, clock: providerClock, sleep: retrySleep)
 
     let router = Router(context: ChatRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))

@@ -162,9 +162,22 @@ public final class ProviderDouble: Sendable {
         waitingUpTo timeout: Duration,
         until condition: ([ProviderDoubleExchange]) -> Bool
     ) async -> [ProviderDoubleExchange] {
+        await Self.poll(upTo: timeout, until: condition) { self.exchanges }
+    }
+
+    /// Waits until `condition` holds for the recorded requests (or `timeout` passes) and returns
+    /// them, so a test can act once a request has reached the double instead of sleeping.
+    public func requests(
+        waitingUpTo timeout: Duration,
+        until condition: ([ProviderDoubleRequest]) -> Bool
+    ) async -> [ProviderDoubleRequest] {
+        await Self.poll(upTo: timeout, until: condition) { self.requests }
+    }
+
+    private static func poll<Value>(upTo timeout: Duration, until condition: (Value) -> Bool, reading read: () -> Value) async -> Value {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let current = exchanges
+            let current = read()
             if condition(current) || ContinuousClock.now >= deadline { return current }
             try? await Task.sleep(for: .milliseconds(5))
         }
