@@ -3,15 +3,15 @@ import Logging
 
 /// The per-request context of chat-service: Hummingbird's core storage plus the request id that
 /// every log line and every response carries (`X-Request-Id`).
-public struct ChatRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+struct ChatRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
     /// The caller's `X-Request-Id` when it sent a usable one, else one generated here.
     /// Set by `RequestIDMiddleware` before any route runs.
-    public var requestID: String
+    var requestID: String
     /// The caller's key once `APIKeyAuthenticator` accepted it; `nil` while keys are off.
-    public var client: AuthenticatedClient?
+    var client: AuthenticatedClient?
 
-    public init(source: ApplicationRequestContextSource) {
+    init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.client = nil

@@ -3,16 +3,16 @@ import Providers
 
 /// The body of `POST /v1/chat` once validated (SPEC §3.1):
 /// `{"userId": "12345", "prompt": "...", "model"?: "...", "provider"?: "gemini|ollama|openai"}`.
-public struct ChatRequest: Sendable, Equatable {
-    public var userId: String
-    public var prompt: String
-    public var model: String?
-    public var provider: ProviderName?
+struct ChatRequest: Sendable, Equatable {
+    var userId: String
+    var prompt: String
+    var model: String?
+    var provider: ProviderName?
 
     /// The longest `userId` accepted.
-    public static let maxUserIdLength = 256
+    static let maxUserIdLength = 256
 
-    public init(userId: String, prompt: String, model: String? = nil, provider: ProviderName? = nil) {
+    init(userId: String, prompt: String, model: String? = nil, provider: ProviderName? = nil) {
         self.userId = userId
         self.prompt = prompt
         self.model = model
@@ -22,7 +22,7 @@ public struct ChatRequest: Sendable, Equatable {
 
 extension ChatRequest {
     /// Parses and validates a request body; every rejection is a 400 with a message naming the field.
-    public init(json body: some DataProtocol) throws(APIError) {
+    init(json body: some DataProtocol) throws(APIError) {
         let raw: Wire
         do {
             raw = try JSONDecoder().decode(Wire.self, from: Data(body))

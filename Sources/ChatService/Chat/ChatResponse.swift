@@ -1,34 +1,35 @@
 import Foundation
 
-/// The 200 body of `POST /v1/chat` (SPEC §3.1).
-public struct ChatResponse: Codable, Sendable, Equatable {
-    public var id: String
-    public var userId: String
-    public var prompt: String
-    public var response: String
-    public var model: String
-    public var provider: String
+/// The 200 body of `POST /v1/chat` (SPEC §3.1). Its keys are encoded in declaration order, which
+/// is the order SPEC §3.1 shows: keep new fields where the SPEC puts them.
+struct ChatResponse: Encodable, Sendable {
+    var id: String
+    var userId: String
+    var prompt: String
+    var response: String
+    var model: String
+    var provider: String
     /// ISO 8601 UTC with milliseconds and `Z`.
-    public var timestamp: String
-    public var usage: Usage
-    public var latencyMs: Int
-    public var attempts: Int
-    public var fallback: Bool
+    var timestamp: String
+    var usage: Usage
+    var latencyMs: Int
+    var attempts: Int
+    var fallback: Bool
 
     /// Token counts of the answer.
-    public struct Usage: Codable, Sendable, Equatable {
-        public var promptTokens: Int
-        public var completionTokens: Int
-        public var totalTokens: Int
+    struct Usage: Encodable, Sendable {
+        var promptTokens: Int
+        var completionTokens: Int
+        var totalTokens: Int
     }
 
     /// One provider attempt as reported in a 502/504 error body.
-    public struct Attempt: Codable, Sendable, Equatable {
-        public var provider: String
-        public var model: String
+    struct Attempt: Encodable, Sendable {
+        var provider: String
+        var model: String
         /// The HTTP status as a string (`"503"`), or `timeout`, `connect`, `invalid_response`, `cancelled`.
-        public var status: String
-        public var message: String?
-        public var latencyMs: Int
+        var status: String
+        var message: String?
+        var latencyMs: Int
     }
 }

@@ -1,8 +1,5 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
-import Providers
 
 /// Renders every `APIError` of the OpenAI-compatible routes in OpenAI's shape
 /// (`{"error": {"message","type","param","code"}}`, protocols.md §3.7) with the status codes the
@@ -21,14 +18,9 @@ struct OpenAIErrorMiddleware: RouterMiddleware {
     }
 
     static func response(for error: APIError) throws -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if let retryAfter = error.retryAfter {
-            let milliseconds = max(1, retryAfter.milliseconds)
-            headers[.retryAfter] = String((milliseconds + 999) / 1000)
-            headers[HTTPField.Name("retry-after-ms")!] = String(milliseconds)
-        }
-        let data = try JSONEncoder().encode(body(for: error))
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers = HTTPFields()
+        headers.setRetryAfter(error.retryAfter, milliseconds: true)
+        return try JSONResponse.make(error.status, body(for: error), headers: headers)
     }
 
     static func body(for error: APIError) -> OpenAIWire.ErrorBody {

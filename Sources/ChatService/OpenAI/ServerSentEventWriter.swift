@@ -1,22 +1,19 @@
-import Foundation
 import Hummingbird
 import NIOCore
 
 /// Writes `data: <json>\n\n` events (and the `data: [DONE]` terminator) to a response body,
-/// one write per event so each reaches the client as soon as it is produced.
+/// one write per event so each reaches the client as soon as it is produced. The JSON is
+/// `JSONResponse`'s, like every other body of the service.
 struct ServerSentEventWriter {
     private var writer: any ResponseBodyWriter
-    private let encoder: JSONEncoder
 
     init(_ writer: any ResponseBodyWriter) {
         self.writer = writer
-        self.encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     mutating func send(_ event: some Encodable) async throws {
         var buffer = ByteBuffer(string: "data: ")
-        buffer.writeBytes(try encoder.encode(event))
+        try JSONResponse.write(event, into: &buffer)
         buffer.writeString("\n\n")
         try await writer.write(buffer)
     }

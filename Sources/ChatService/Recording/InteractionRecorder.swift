@@ -1,4 +1,3 @@
-import HTTPTypes
 import Logging
 import Persistence
 import Providers
@@ -18,10 +17,7 @@ struct InteractionRecorder: Sendable {
             try log.checkAdmission()
         } catch {
             logger.warning("refusing a call: nowhere to store it durably", metadata: ["error": "\(error)"])
-            throw APIError(
-                status: .serviceUnavailable, code: "storage_unavailable",
-                message: "MongoDB is unreachable and the spool cannot take more interactions (\(error.message)); retry later",
-                retryAfter: .seconds(5))
+            throw .storageUnavailable("the call was not started: nowhere to store it durably", error)
         }
     }
 
@@ -32,12 +28,7 @@ struct InteractionRecorder: Sendable {
         } catch {
             if answered {
                 logger.error("could not store interaction; answering 503", metadata: ["error": "\(error)"])
-                throw APIError(
-                    status: .serviceUnavailable, code: "storage_unavailable",
-                    message: error.isSpoolRefusal
-                        ? "MongoDB is unreachable and the spool cannot take more interactions (\(error.message)); retry later"
-                        : "the interaction could not be stored durably (\(error.message)); retry later",
-                    retryAfter: .seconds(5))
+                throw .storageUnavailable("the answer could not be stored durably", error)
             }
             logger.error(
                 "could not store the document of a failed call", metadata: ["error": "\(error)", "interaction_id": "\(interaction.id)"])

@@ -2,11 +2,17 @@ import HTTPTypes
 import Persistence
 
 extension APIError {
-    /// 503 `storage_unavailable` with `Retry-After: 5` for a MongoDB read or write a route
-    /// needs right now, e.g. `.storageUnavailable("keys could not be read", error)`.
+    /// 503 `storage_unavailable` with `Retry-After: 5`: the one constructor for every failure to
+    /// read or write what a route needs, e.g. `.storageUnavailable("keys could not be read", error)`.
+    /// The message names the cause the caller can act on: MongoDB's error, or MongoDB being
+    /// unreachable with the spool full or unwritable.
     static func storageUnavailable(_ what: String, _ error: PersistenceError) -> APIError {
-        APIError(
-            status: .serviceUnavailable, code: "storage_unavailable",
-            message: "\(what) (MongoDB: \(error.message))", retryAfter: .seconds(5))
+        let cause =
+            error.isSpoolRefusal
+            ? "MongoDB is unreachable and the spool cannot take more interactions: \(error.message)"
+            : "MongoDB: \(error.message)"
+        return APIError(
+            status: .serviceUnavailable, code: "storage_unavailable", message: "\(what) (\(cause)); retry later",
+            retryAfter: .seconds(5))
     }
 }
