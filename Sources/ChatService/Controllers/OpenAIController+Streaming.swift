@@ -127,52 +127,36 @@ private struct StreamFrames: Sendable {
     let flavour: OpenAIController.Flavour
     let includeUsage: Bool
 
-    func roleChunk() -> some Encodable {
-        OpenAIWire.ChatChunk(
-            id: id, created: created, model: model,
-            choices: [.init(delta: .init(role: "assistant", content: ""), finishReason: nil)], usage: nil,
-            includeUsageKey: includeUsage)
+    func roleChunk() -> AnyEncodable {
+        chunk([OpenAIWire.ChatChunkChoice(delta: .init(role: "assistant", content: ""), finish_reason: nil)])
     }
 
     func contentChunk(_ text: String) -> AnyEncodable {
         switch flavour {
-        case .chat:
-            return AnyEncodable(
-                OpenAIWire.ChatChunk(
-                    id: id, created: created, model: model, choices: [.init(delta: .init(content: text), finishReason: nil)],
-                    usage: nil, includeUsageKey: includeUsage))
-        case .text:
-            return AnyEncodable(
-                OpenAIWire.TextChunk(
-                    id: id, created: created, model: model, choices: [.init(text: text, finish_reason: nil)], usage: nil,
-                    includeUsageKey: includeUsage))
+        case .chat: return chunk([OpenAIWire.ChatChunkChoice(delta: .init(content: text), finish_reason: nil)])
+        case .text: return chunk([OpenAIWire.TextCompletion.Choice(text: text, finish_reason: nil)])
         }
     }
 
     func finishChunk(_ reason: FinishReason) -> AnyEncodable {
         switch flavour {
-        case .chat:
-            return AnyEncodable(
-                OpenAIWire.ChatChunk(
-                    id: id, created: created, model: model, choices: [.init(delta: .init(), finishReason: reason.rawValue)],
-                    usage: nil, includeUsageKey: includeUsage))
-        case .text:
-            return AnyEncodable(
-                OpenAIWire.TextChunk(
-                    id: id, created: created, model: model, choices: [.init(text: "", finish_reason: reason.rawValue)],
-                    usage: nil, includeUsageKey: includeUsage))
+        case .chat: return chunk([OpenAIWire.ChatChunkChoice(delta: .init(), finish_reason: reason.rawValue)])
+        case .text: return chunk([OpenAIWire.TextCompletion.Choice(text: "", finish_reason: reason.rawValue)])
         }
     }
 
+    /// The last chunk with `include_usage`: no choices, the usage of the whole answer.
     func usageChunk(_ usage: OpenAIWire.Usage) -> AnyEncodable {
         switch flavour {
-        case .chat:
-            return AnyEncodable(
-                OpenAIWire.ChatChunk(id: id, created: created, model: model, choices: [], usage: usage, includeUsageKey: true))
-        case .text:
-            return AnyEncodable(
-                OpenAIWire.TextChunk(id: id, created: created, model: model, choices: [], usage: usage, includeUsageKey: true))
+        case .chat: return chunk([OpenAIWire.ChatChunkChoice](), usage: usage)
+        case .text: return chunk([OpenAIWire.TextCompletion.Choice](), usage: usage)
         }
+    }
+
+    private func chunk<Choice: OpenAIWire.StreamChoice>(_ choices: [Choice], usage: OpenAIWire.Usage? = nil) -> AnyEncodable {
+        AnyEncodable(
+            OpenAIWire.StreamChunk(
+                id: id, created: created, model: model, choices: choices, usage: usage, includeUsageKey: includeUsage))
     }
 }
 

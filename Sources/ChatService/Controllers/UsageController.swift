@@ -14,14 +14,18 @@ struct UsageController: Sendable {
         group.get("usage", use: usage)
     }
 
-    struct Totals: Encodable {
+    /// The figures of every matching call (`key` absent) or of one group (`key` is the model,
+    /// day or provider).
+    struct Figures: Encodable {
+        var key: String?
         var requests: Int
         var promptTokens: Int
         var completionTokens: Int
         var totalTokens: Int
         var errors: Int
 
-        init(_ totals: UsageTotals) {
+        init(_ totals: UsageTotals, key: String? = nil) {
+            self.key = key
             requests = totals.requests
             promptTokens = totals.promptTokens
             completionTokens = totals.completionTokens
@@ -30,22 +34,13 @@ struct UsageController: Sendable {
         }
     }
 
-    struct Group: Encodable {
-        var key: String
-        var requests: Int
-        var promptTokens: Int
-        var completionTokens: Int
-        var totalTokens: Int
-        var errors: Int
-    }
-
     struct Body: Encodable {
         var userId: String?
         var from: String?
         var to: String?
         var groupBy: String?
-        var totals: Totals
-        var groups: [Group]?
+        var totals: Figures
+        var groups: [Figures]?
     }
 
     @Sendable func usage(request: Request, context: ChatRequestContext) async throws -> Response {
@@ -77,19 +72,13 @@ struct UsageController: Sendable {
                 status: .internalServerError, code: "usage_failed",
                 message: "the usage aggregation failed (MongoDB: \(error.message))")
         }
-        let groups = query.groupBy.map { _ in
-            result.groups.map {
-                Group(
-                    key: $0.key ?? "", requests: $0.requests, promptTokens: $0.promptTokens,
-                    completionTokens: $0.completionTokens, totalTokens: $0.totalTokens, errors: $0.errors)
-            }
-        }
+        let groups = query.groupBy.map { _ in result.groups.map { Figures($0, key: $0.key ?? "") } }
         return try JSONResponse.make(
             .ok,
             Body(
                 userId: query.userId, from: query.from.map(ISO8601Timestamp.string(from:)),
                 to: query.to.map(ISO8601Timestamp.string(from:)), groupBy: query.groupBy?.rawValue,
-                totals: Totals(result.total), groups: groups))
+                totals: Figures(result.total), groups: groups))
     }
 
     /// Years 1970 to 9999: BSON dates before the epoch are rare in practice and some servers

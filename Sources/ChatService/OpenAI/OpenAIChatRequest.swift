@@ -20,11 +20,11 @@ struct OpenAIChatRequest: Sendable {
 extension OpenAIChatRequest {
     /// Parses a chat-completions body; every rejection is a 400 naming the parameter.
     init(chatJSON body: some DataProtocol) throws(APIError) {
-        let wire: ChatWire = try Self.decode(body)
-        guard let model = wire.model, !model.allSatisfy(\.isWhitespace) else {
+        let wire: RequestWire<ChatFieldsWire> = try Self.decode(body)
+        guard let model = wire.fields.model, !model.allSatisfy(\.isWhitespace) else {
             throw .invalidRequest("you must provide a model parameter", param: "model")
         }
-        guard let rawMessages = wire.messages, !rawMessages.isEmpty else {
+        guard let rawMessages = wire.fields.messages, !rawMessages.isEmpty else {
             throw .invalidRequest("messages must be a non-empty array", param: "messages")
         }
         var messages: [ChatMessage] = []
@@ -41,39 +41,38 @@ extension OpenAIChatRequest {
             }
             messages.append(ChatMessage(role: role, content: try message.text(index: index)))
         }
-        try Self.checkStreamingAndChoices(streamOptions: wire.stream_options, stream: wire.stream, n: wire.n)
-        self.init(
-            model: model, messages: messages, options: try wire.options(), stream: wire.stream ?? false,
-            includeUsage: wire.stream_options?.include_usage ?? false, user: wire.user)
+        try self.init(model: model, messages: messages, options: try wire.shared.options(), shared: wire.shared)
     }
 
     /// Parses a legacy completions body (`prompt` must be one string).
     init(completionJSON body: some DataProtocol) throws(APIError) {
-        let wire: CompletionWire = try Self.decode(body)
-        guard let model = wire.model, !model.allSatisfy(\.isWhitespace) else {
+        let wire: RequestWire<CompletionFieldsWire> = try Self.decode(body)
+        guard let model = wire.fields.model, !model.allSatisfy(\.isWhitespace) else {
             throw .invalidRequest("you must provide a model parameter", param: "model")
         }
-        guard let prompt = wire.prompt else {
+        guard let prompt = wire.fields.prompt else {
             throw .invalidRequest("prompt must be a string", param: "prompt")
         }
-        var options = try wire.options()
+        var options = try wire.shared.options()
         if options.maxTokens == nil { options.maxTokens = 16 }  // the API's documented default
-        try Self.checkStreamingAndChoices(streamOptions: wire.stream_options, stream: wire.stream, n: wire.n)
-        self.init(
-            model: model, messages: [ChatMessage(role: .user, content: prompt)], options: options,
-            stream: wire.stream ?? false, includeUsage: wire.stream_options?.include_usage ?? false, user: wire.user)
+        try self.init(
+            model: model, messages: [ChatMessage(role: .user, content: prompt)], options: options, shared: wire.shared)
     }
 
-    /// `stream_options` needs `stream: true`; only one choice (`n = 1`) is generated.
-    private static func checkStreamingAndChoices(
-        streamOptions: StreamOptionsWire?, stream: Bool?, n: Int?
+    /// The rest, the same for both shapes: `stream_options` needs `stream: true`; only one choice
+    /// (`n = 1`) is generated.
+    private init(
+        model: String, messages: [ChatMessage], options: GenerationOptions, shared: SharedFieldsWire
     ) throws(APIError) {
-        if streamOptions != nil, stream != true {
+        if shared.stream_options != nil, shared.stream != true {
             throw .invalidRequest("stream_options is only allowed when stream is true", param: "stream_options")
         }
-        if let n, n != 1 {
+        if let n = shared.n, n != 1 {
             throw .invalidRequest("only n = 1 is supported", param: "n")
         }
+        self.init(
+            model: model, messages: messages, options: options, stream: shared.stream ?? false,
+            includeUsage: shared.stream_options?.include_usage ?? false, user: shared.user)
     }
 
     private static func decode<Wire: Decodable>(_ body: some DataProtocol) throws(APIError) -> Wire {
@@ -126,16 +125,41 @@ extension StringOr where Other == [String] {
     }
 }
 
-/// Sampling fields shared by both request shapes.
-private protocol SamplingWire {
-    var temperature: Double? { get }
-    var top_p: Double? { get }
-    var max_tokens: Int? { get }
-    var max_completion_tokens: Int? { get }
-    var stop: StopWire? { get }
+/// One request body: the fields of its shape (`model` and `messages` or `prompt`, decoded first,
+/// so the first field at fault is reported as before) and the fields both shapes share, both read
+/// from the same JSON object.
+private struct RequestWire<Fields: Decodable>: Decodable {
+    var fields: Fields
+    var shared: SharedFieldsWire
+
+    init(from decoder: any Decoder) throws {
+        fields = try Fields(from: decoder)
+        shared = try SharedFieldsWire(from: decoder)
+    }
 }
 
-extension SamplingWire {
+private struct ChatFieldsWire: Decodable {
+    var model: String?
+    var messages: [MessageWire]?
+}
+
+private struct CompletionFieldsWire: Decodable {
+    var model: String?
+    var prompt: String?
+}
+
+/// Sampling, streaming and bookkeeping fields, the same in both request shapes.
+private struct SharedFieldsWire: Decodable {
+    var temperature: Double?
+    var top_p: Double?
+    var max_tokens: Int?
+    var max_completion_tokens: Int?
+    var stop: StopWire?
+    var stream: Bool?
+    var stream_options: StreamOptionsWire?
+    var user: String?
+    var n: Int?
+
     func options() throws(APIError) -> GenerationOptions {
         if let temperature, !(0...2).contains(temperature) {
             throw .invalidRequest("temperature must be between 0 and 2", param: "temperature")
@@ -158,34 +182,6 @@ extension SamplingWire {
 
 private struct StreamOptionsWire: Decodable {
     var include_usage: Bool?
-}
-
-private struct ChatWire: Decodable, SamplingWire {
-    var model: String?
-    var messages: [MessageWire]?
-    var temperature: Double?
-    var top_p: Double?
-    var max_tokens: Int?
-    var max_completion_tokens: Int?
-    var stop: StopWire?
-    var stream: Bool?
-    var stream_options: StreamOptionsWire?
-    var user: String?
-    var n: Int?
-}
-
-private struct CompletionWire: Decodable, SamplingWire {
-    var model: String?
-    var prompt: String?
-    var temperature: Double?
-    var top_p: Double?
-    var max_tokens: Int?
-    var max_completion_tokens: Int?
-    var stop: StopWire?
-    var stream: Bool?
-    var stream_options: StreamOptionsWire?
-    var user: String?
-    var n: Int?
 }
 
 private struct MessageWire: Decodable {

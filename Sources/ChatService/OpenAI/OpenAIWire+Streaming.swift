@@ -38,23 +38,13 @@ extension OpenAIWire {
     struct ChatChunkChoice: StreamChoice {
         static let chunkObject = "chat.completion.chunk"
 
+        var index = 0
         var delta: Delta
-        var finishReason: String?
+        @EncodedAsNull var finish_reason: String?
 
         struct Delta: Encodable, Sendable {
             var role: String?
             var content: String?
-        }
-
-        enum CodingKeys: String, CodingKey { case index, delta, finish_reason }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(0, forKey: .index)
-            try container.encode(delta, forKey: .delta)
-            if let finishReason { try container.encode(finishReason, forKey: .finish_reason) } else {
-                try container.encodeNil(forKey: .finish_reason)
-            }
         }
     }
 }

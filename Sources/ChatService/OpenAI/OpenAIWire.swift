@@ -21,31 +21,14 @@ enum OpenAIWire {
         struct Choice: Encodable {
             var index = 0
             var message: Message
+            @EncodedAsNull var logprobs: String? = nil
             var finish_reason: String
-
-            enum CodingKeys: String, CodingKey { case index, message, logprobs, finish_reason }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(index, forKey: .index)
-                try container.encode(message, forKey: .message)
-                try container.encodeNil(forKey: .logprobs)
-                try container.encode(finish_reason, forKey: .finish_reason)
-            }
         }
 
         struct Message: Encodable {
             var role = "assistant"
             var content: String
-
-            enum CodingKeys: String, CodingKey { case role, content, refusal }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(role, forKey: .role)
-                try container.encode(content, forKey: .content)
-                try container.encodeNil(forKey: .refusal)
-            }
+            @EncodedAsNull var refusal: String? = nil
         }
     }
 
@@ -60,21 +43,8 @@ enum OpenAIWire {
         struct Choice: Encodable, Sendable {
             var text: String
             var index = 0
-            var finish_reason: String?
-
-            enum CodingKeys: String, CodingKey { case text, index, logprobs, finish_reason }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(text, forKey: .text)
-                try container.encode(index, forKey: .index)
-                try container.encodeNil(forKey: .logprobs)
-                if let finish_reason {
-                    try container.encode(finish_reason, forKey: .finish_reason)
-                } else {
-                    try container.encodeNil(forKey: .finish_reason)
-                }
-            }
+            @EncodedAsNull var logprobs: String? = nil
+            @EncodedAsNull var finish_reason: String?
         }
     }
 
@@ -97,18 +67,8 @@ enum OpenAIWire {
         struct Detail: Encodable {
             var message: String
             var type: String
-            var param: String?
-            var code: String?
-
-            enum CodingKeys: String, CodingKey { case message, type, param, code }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(message, forKey: .message)
-                try container.encode(type, forKey: .type)
-                if let param { try container.encode(param, forKey: .param) } else { try container.encodeNil(forKey: .param) }
-                if let code { try container.encode(code, forKey: .code) } else { try container.encodeNil(forKey: .code) }
-            }
+            @EncodedAsNull var param: String?
+            @EncodedAsNull var code: String?
         }
     }
 }
