@@ -24,13 +24,11 @@ extension ChatRequest {
     /// Parses and validates a request body; every rejection is a 400 with a message naming the field.
     init(json body: some DataProtocol) throws(APIError) {
         let raw: Wire
-        do {
-            raw = try JSONDecoder().decode(Wire.self, from: Data(body))
-        } catch let DecodingError.typeMismatch(_, context) {
-            let field = context.codingPath.first?.stringValue
-            throw .invalidRequest(field.map { "\($0) must be a string" } ?? "body must be a JSON object")
+        do throws(JSONRequestBody.Failure) {
+            raw = try JSONRequestBody.decode(from: body)
         } catch {
-            throw .invalidRequest("body is not valid JSON")
+            guard case .wrongType(let field) = error else { throw .invalidRequest("body is not valid JSON") }
+            throw .invalidRequest(field.isEmpty ? "body must be a JSON object" : "\(field) must be a string")
         }
         guard let userId = raw.userId else { throw .invalidRequest("userId is required") }
         guard !userId.allSatisfy(\.isWhitespace) else { throw .invalidRequest("userId must not be empty") }

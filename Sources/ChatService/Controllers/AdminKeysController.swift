@@ -51,7 +51,7 @@ struct AdminKeysController: Sendable {
         let body = try await request.collectBody(limit: maxBodyBytes)
         let input: CreateRequest
         do {
-            input = try JSONDecoder().decode(CreateRequest.self, from: Data(buffer: body))
+            input = try JSONRequestBody.decode(from: body.readableBytesView)
         } catch {
             throw APIError.invalidRequest("body must be a JSON object like {\"name\": \"billing-backend\"}")
         }

@@ -48,9 +48,8 @@ struct ChatController: Sendable {
         let result = await chain.complete(
             completionRequest, route: route, deadline: started + requestTimeout, logger: logger)
 
-        let interaction = Interaction(
-            call: call, result: result, promptMessages: completionRequest.messages, answeredAt: Date())
-        try await recorder.record(interaction, answered: result.isSuccess, logger: logger)
+        let interaction = try await recorder.record(
+            result, of: call, promptMessages: completionRequest.messages, logger: logger)
 
         switch result {
         case .success(let success):
@@ -66,19 +65,6 @@ struct ChatController: Sendable {
             logger.warning(
                 "chat failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
             throw APIError(failure: failure)
-        }
-    }
-}
-
-extension Request {
-    /// Collects the body, turning "too large" into SPEC §3.1's 413.
-    mutating func collectBody(limit: Int) async throws -> ByteBuffer {
-        do {
-            return try await collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError(
-                status: .contentTooLarge, code: "payload_too_large",
-                message: "request body is larger than \(limit) bytes (MAX_BODY_BYTES)")
         }
     }
 }

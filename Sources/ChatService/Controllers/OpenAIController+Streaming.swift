@@ -19,9 +19,7 @@ extension OpenAIController {
         let success: StreamingChainSuccess
         switch started {
         case .failure(let failure):
-            let interaction = Interaction(
-                call: call, result: .failure(failure), promptMessages: request.messages, answeredAt: Date())
-            try await recorder.record(interaction, answered: false, logger: logger)
+            try await recorder.record(.failure(failure), of: call, promptMessages: request.messages, logger: logger)
             logger.warning("stream failed before its first byte", metadata: ["detail": "\(failure.message)"])
             throw APIError(openAIFailure: failure)
         case .success(let value):

@@ -93,9 +93,8 @@ struct OpenAIController: Sendable {
         }
 
         let result = await chain.complete(completionRequest, route: route, deadline: deadline, logger: logger)
-        let interaction = Interaction(
-            call: call, result: result, promptMessages: completionRequest.messages, answeredAt: Date())
-        try await recorder.record(interaction, answered: result.isSuccess, logger: logger)
+        let interaction = try await recorder.record(
+            result, of: call, promptMessages: completionRequest.messages, logger: logger)
         switch result {
         case .failure(let failure):
             logger.warning("completion failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])

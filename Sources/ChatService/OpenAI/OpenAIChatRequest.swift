@@ -76,23 +76,17 @@ extension OpenAIChatRequest {
     }
 
     private static func decode<Wire: Decodable>(_ body: some DataProtocol) throws(APIError) -> Wire {
-        do {
-            return try JSONDecoder().decode(Wire.self, from: Data(body))
-        } catch let DecodingError.typeMismatch(_, context) {
-            let path = Self.path(context.codingPath)
-            throw .invalidRequest(path.isEmpty ? "the body must be a JSON object" : "\(path) has the wrong type", param: path)
-        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
-            let path = Self.path(context.codingPath)
-            throw .invalidRequest("\(path) is invalid", param: path)
+        do throws(JSONRequestBody.Failure) {
+            return try JSONRequestBody.decode(from: body)
         } catch {
-            throw .invalidRequest("the body is not valid JSON")
-        }
-    }
-
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.reduce("") { path, key in
-            if let index = key.intValue { return path + "[\(index)]" }
-            return path.isEmpty ? key.stringValue : path + "." + key.stringValue
+            switch error {
+            case .wrongType(let path):
+                throw .invalidRequest(path.isEmpty ? "the body must be a JSON object" : "\(path) has the wrong type", param: path)
+            case .invalidValue(let path):
+                throw .invalidRequest("\(path) is invalid", param: path)
+            case .notJSON:
+                throw .invalidRequest("the body is not valid JSON")
+            }
         }
     }
 }

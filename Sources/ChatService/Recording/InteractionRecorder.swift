@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Persistence
 import Providers
@@ -19,6 +20,17 @@ struct InteractionRecorder: Sendable {
             logger.warning("refusing a call: nowhere to store it durably", metadata: ["error": "\(error)"])
             throw .storageUnavailable("the call was not started: nowhere to store it durably", error)
         }
+    }
+
+    /// Records the SPEC §4 document of a call the chain finished (answered or failed) and returns
+    /// it; `promptMessages` feed the token estimate when the provider reported no usage.
+    @discardableResult
+    func record(
+        _ result: ChainResult, of call: CallRecord, promptMessages: [ChatMessage], logger: Logger
+    ) async throws(APIError) -> Interaction {
+        let interaction = Interaction(call: call, result: result, promptMessages: promptMessages, answeredAt: Date())
+        try await record(interaction, answered: result.isSuccess, logger: logger)
+        return interaction
     }
 
     func record(_ interaction: Interaction, answered: Bool, logger: Logger) async throws(APIError) {
