@@ -159,7 +159,7 @@ struct APIKeyAndUsageTests {
                 let rows = try #require(try grouped.json()["groups"] as? [[String: Any]])
                 #expect(rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == allTruth.requests)
             }
-            let today = ISO8601Timestamp.dayString(Date())
+            let today = String(ISO8601Timestamp.string(from: Date()).prefix(10))  // the UTC day, YYYY-MM-DD
             let byDay = try await client.execute(uri: "/v1/usage?groupBy=day", method: .get, headers: Self.bearer(Self.adminKey))
             #expect((try byDay.json()["groups"] as? [[String: Any]])?.first?["key"] as? String == today)
 

@@ -16,11 +16,6 @@ enum ISO8601Timestamp {
             + ".\(pad(milliseconds, 3))Z"
     }
 
-    /// The UTC day of `date` as `YYYY-MM-DD` (the keys of usage grouped by day).
-    static func dayString(_ date: Date) -> String {
-        String(string(from: date).prefix(10))
-    }
-
     private static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
