@@ -10,14 +10,42 @@ struct MongoClientPoolTests {
         let pool = try MongoClientPool(uri: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100", logger: Logger(label: "t"))
         let database = MongoDatabase(pool: pool, name: "unused", threadPool: MongoDatabase.testThreadPool)
         #expect(!pool.isClosed)
-        try await pool.close(on: MongoDatabase.testThreadPool)
-        try await pool.close(on: MongoDatabase.testThreadPool)
+        await pool.close(on: MongoDatabase.testThreadPool)
+        await pool.close(on: MongoDatabase.testThreadPool)
         #expect(pool.isClosed)
         await #expect(throws: MongoError(code: .shutdown, message: "the MongoDB pool is closed")) {
             try await database.withCollection("c") { collection throws(MongoError) in
                 try collection.countDocuments(filter: BSONDocument())
             }
         }
+    }
+
+    @Test("closing while a blocking call holds a client lets the call finish and releases the pool after it")
+    func closeWhileAClientIsOut() async throws {
+        let pool = try MongoClientPool(uri: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=400", logger: Logger(label: "t"))
+        let database = MongoDatabase(pool: pool, name: "unused", threadPool: MongoDatabase.testThreadPool)
+        async let blocked: Result<Int, MongoError> = {
+            do {
+                return .success(
+                    try await database.withCollection("c") { collection throws(MongoError) in
+                        try collection.countDocuments(filter: BSONDocument())
+                    })
+            } catch let error as MongoError {
+                return .failure(error)
+            } catch {
+                return .failure(MongoError(code: .commandFailed, message: "\(error)"))
+            }
+        }()
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        await pool.close(on: MongoDatabase.testThreadPool)
+        #expect(ContinuousClock.now - started < .milliseconds(300), "close does not wait for the call in flight")
+        #expect(pool.isClosed)
+        guard case .failure(let error) = await blocked else {
+            Issue.record("a count against a closed port succeeded")
+            return
+        }
+        #expect(error.isUnreachable, "the call in flight ended on its own terms: \(error)")
     }
 
     @Test("a database handle runs commands and collection work against a real server")

@@ -21,8 +21,14 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "chat-service")
     logger.logLevel = configuration.logLevel
 
-    // The fallible parts first (the pool parses the URI, the spool opens its directory), so a
-    // failure leaves nothing running: the thread pool is shut down again and the pool closed.
+    // The fallible parts first (the OpenAPI resource is read, the pool parses the URI, the spool
+    // opens its directory), so a failure leaves nothing running: the thread pool is shut down
+    // again and the pool closed. Nothing after the spool can fail.
+    let metrics = ServiceMetrics()
+    let router = Router(context: ChatRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestIDMiddleware())
+    try OpenAPIController().addRoutes(to: router)
     let threadPool = NIOThreadPool(numberOfThreads: 4)
     threadPool.start()
     let pool: MongoClientPool
@@ -41,7 +47,7 @@ public func buildApplication(
             segmentBytes: min(InteractionSpool.defaultSegmentBytes, max(64 * 1024, configuration.spoolMaxBytes / 16)),
             threadPool: threadPool, logger: logger)
     } catch {
-        try? await pool.close(on: threadPool)
+        await pool.close(on: threadPool)
         try? await threadPool.shutdownGracefully()
         throw ConfigurationError(variable: "SPOOL_DIR", reason: "cannot be used as the spool: \(error.message)")
     }
@@ -52,7 +58,6 @@ public func buildApplication(
             "server_selection_timeout_ms": "\(pool.serverSelectionTimeoutMS)",
         ])
     let database = MongoDatabase(pool: pool, name: configuration.mongoDatabase, threadPool: threadPool)
-    let metrics = ServiceMetrics()
     let store = InteractionStore(
         database: database, logger: logger,
         flushObserver: { batchSize, duration, stored in
@@ -87,11 +92,7 @@ public func buildApplication(
             maxDelay: configuration.retry.maxDelay),
         providerTimeout: configuration.providerTimeout, clock: providerClock, sleep: retrySleep)
 
-    let router = Router(context: ChatRequestContext.self)
-    router.add(middleware: MetricsMiddleware(metrics: metrics))
-    router.add(middleware: RequestIDMiddleware())
     MetricsController(metrics: metrics, spoolStatistics: { spool.statistics }).addRoutes(to: router)
-    try OpenAPIController().addRoutes(to: router)
     HealthController(
         databaseIsReachable: { await store.ping(timeout: .seconds(1)) },
         spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) }

@@ -22,11 +22,7 @@ struct ServiceResources: Service {
         try? await gracefulShutdown()
         logger.info("shutting down: closing the provider HTTP client, the MongoDB pool and its thread pool")
         try await httpClient.shutdown()
-        do {
-            try await mongoPool.close(on: threadPool)
-        } catch {
-            logger.error("could not close the MongoDB pool", metadata: ["error": "\(error)"])
-        }
+        await mongoPool.close(on: threadPool)
         try await threadPool.shutdownGracefully()
     }
 }

@@ -7,15 +7,15 @@ import Synchronization
 ///
 /// The pool exists so every blocking MongoDB call gets a connected client without sharing one
 /// across threads (a `mongoc_client_t` is single-threaded). It owns the `mongoc_client_pool_t *`
-/// and destroys it in `close()`, the one place it is freed, on a thread-pool thread (destroying
-/// closes sockets and may block); `deinit` asserts that `close()` ran, as sqlite-nio does for its
+/// and destroys it after `close()`, on a thread-pool thread (destroying closes sockets and may
+/// block): at once, or when the last client in use comes back; `deinit` asserts that `close()` ran, as sqlite-nio does for its
 /// connections. Clients are popped and pushed back only inside `withClient`, which must run on a
 /// blocking thread (a `NIOThreadPool` thread), because `mongoc_client_pool_pop` blocks while the
 /// pool is exhausted.
 ///
 /// `@unchecked Sendable` is safe because the stored C state is the pool pointer, which libmongoc
-/// documents as thread-safe (pop/push may be called from any thread), guarded by `state` so that
-/// `close()` cannot run while a client is out or twice; the other stored properties are immutable
+/// documents as thread-safe (pop/push may be called from any thread), and `state` (under a lock)
+/// makes sure it is destroyed exactly once and never while a client is out; the other stored properties are immutable
 /// Sendable values.
 public final class MongoClientPool: @unchecked Sendable {
     private let pointer: OpaquePointer
@@ -66,21 +66,39 @@ public final class MongoClientPool: @unchecked Sendable {
     public var isClosed: Bool { state.withLock { $0.closed } }
 
     /// Destroys the pool and every idle client in it (closing their sockets) on `threadPool`.
-    /// Call it once every user of the pool is done; later `withClient` calls throw `.shutdown`.
-    ///
-    /// - Throws: `.shutdown` when clients are still checked out (a caller is mid-call: close later)
-    ///   or the thread pool is not running.
-    public func close(on threadPool: NIOThreadPool) async throws(MongoError) {
-        try await threadPool.runBlocking { () throws(MongoError) in
-            try self.state.withLock { state throws(MongoError) in
-                guard !state.closed else { return }
-                guard state.borrowed == 0 else {
-                    throw MongoError(code: .shutdown, message: "cannot close the MongoDB pool: \(state.borrowed) clients are in use")
-                }
-                state.closed = true
-                mongoc_client_pool_destroy(self.pointer)
+    /// Later `withClient` calls throw `.shutdown`. Clients still checked out (a blocking call in
+    /// flight, e.g. one waiting for server selection while the service shuts down) are not
+    /// interrupted: the last one to come back destroys the pool, on its own thread-pool thread.
+    /// It runs even when the calling task is cancelled (a service group cancels its services when
+    /// one fails, and the pool must still be released), and on the calling thread if the thread
+    /// pool has already stopped.
+    public func close(on threadPool: NIOThreadPool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            threadPool.submit { _ in
+                self.closeOrDeferToLastClient()
+                continuation.resume()
             }
         }
+    }
+
+    /// Marks the pool closed and destroys it now if no client is out (BLOCKING).
+    private func closeOrDeferToLastClient() {
+        let destroyNow = state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.closed = true
+            return state.borrowed == 0
+        }
+        if destroyNow { mongoc_client_pool_destroy(pointer) }
+    }
+
+    /// Gives a client back; destroys the pool when it was closed meanwhile and this was the last.
+    private func giveBack(_ client: OpaquePointer) {
+        mongoc_client_pool_push(pointer, client)
+        let destroyNow = state.withLock { state -> Bool in
+            state.borrowed -= 1
+            return state.closed && state.borrowed == 0
+        }
+        if destroyNow { mongoc_client_pool_destroy(pointer) }
     }
 
     /// Runs `body` with a client from the pool and returns the client afterwards, even on error.
@@ -92,11 +110,11 @@ public final class MongoClientPool: @unchecked Sendable {
             guard !state.closed else { throw MongoError(code: .shutdown, message: "the MongoDB pool is closed") }
             state.borrowed += 1
         }
-        defer { state.withLock { $0.borrowed -= 1 } }
         guard let client = mongoc_client_pool_pop(pointer) else {
+            state.withLock { $0.borrowed -= 1 }
             throw MongoError(code: .commandFailed, message: "mongoc_client_pool_pop returned no client")
         }
-        defer { mongoc_client_pool_push(pointer, client) }
+        defer { giveBack(client) }
         return try body(MongoClient(pointer: client))
     }
 }

@@ -31,6 +31,11 @@ public final class MongoURI {
         _ uri: String, serverSelectionTimeoutMS: Int32 = MongoURI.defaultServerSelectionTimeoutMS
     ) throws(MongoError) {
         MongocRuntime.initialise()
+        if let problem = Self.unescapedUserInfoProblem(uri) {
+            // libmongoc accepts these and splits the password at the wrong place, then quotes the
+            // rest (lowercased, as a host name) in every connection error.
+            throw MongoError(code: .invalidURI, message: "invalid MongoDB connection string: \(problem)")
+        }
         var error = bson_error_t()
         let parsed = MongocRuntime.withURIParsingLogsSuppressed { mongoc_uri_new_with_error(uri, &error) }
         guard let pointer = parsed else {
@@ -101,6 +106,23 @@ public final class MongoURI {
             }
         }
         return WriteConcernSummary(w: w, journal: journal)
+    }
+
+    /// Why the user-info part of `uri` is ambiguous (an unescaped `@`, or `:` in the password),
+    /// or nil. RFC 3986 requires both to be percent-encoded there.
+    static func unescapedUserInfoProblem(_ uri: String) -> String? {
+        guard let schemeEnd = uri.range(of: "://") else { return nil }
+        let authority = uri[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
+        let ats = authority.filter { $0 == "@" }.count
+        if ats > 1 {
+            return "the user name or password contains an unescaped \"@\" (percent-encode it as %40)"
+        }
+        if ats == 1, let userInfo = authority.split(separator: "@", maxSplits: 1).first,
+            userInfo.filter({ $0 == ":" }).count > 1
+        {
+            return "the password contains an unescaped \":\" (percent-encode it as %3A)"
+        }
+        return nil
     }
 
     /// `text` with every piece of `uri` that may be secret replaced by `***`: the password of the
