@@ -1,10 +1,15 @@
--- wrk script: POST a fixed JSON body to the path given as the first script argument.
--- usage: wrk ... -s bench/post.lua URL -- PATH BODY
+-- wrk script: POST a fixed JSON body to the path given as the first script argument; an optional
+-- third argument "Name: value" adds one header (the LiteLLM proxy's Authorization).
+-- usage: wrk ... -s bench/post.lua URL -- PATH BODY [HEADER]
 function init(args)
     wrk.method = "POST"
     wrk.path = args[1]
     wrk.body = args[2]
     wrk.headers["Content-Type"] = "application/json"
+    if args[3] then
+        local name, value = args[3]:match("^([^:]+):%s*(.*)$")
+        wrk.headers[name] = value
+    end
 end
 
 function done(summary, latency, requests)

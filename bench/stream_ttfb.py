@@ -3,7 +3,8 @@ chat-service (issue 4). Both sides speak the same OpenAI SSE protocol: the servi
 the double's own /v1/chat/completions (PROVIDERS=openai), so the difference is the gateway's
 added latency (routing, retry/fallback set-up, SSE re-encoding), with persistence on.
 
-usage: .venv/bin/python bench/stream_ttfb.py [REQUESTS]   (run via bench/stream-ttfb.sh)
+usage: python3 bench/stream_ttfb.py REQUESTS UPSTREAM_PORT SERVICE_PORT [UPSTREAM_PATH]
+(run by bench/bench.py against nginx's /sse/v1/chat/completions, or via bench/stream-ttfb.sh)
 Requests alternate direct/through over persistent connections; prints JSON with percentiles."""
 
 import http.client
@@ -40,17 +41,18 @@ def percentile(values, p):
 def main():
     requests = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     double_port, service_port = int(sys.argv[2]), int(sys.argv[3])
+    direct_path = sys.argv[4] if len(sys.argv) > 4 else "/v1/chat/completions"
     body = json.dumps({"model": "gpt-4o-mini", "stream": True,
                        "messages": [{"role": "user", "content": "Stream me a short answer"}]})
     headers = {"Content-Type": "application/json", "Authorization": "Bearer x"}
     direct = http.client.HTTPConnection("127.0.0.1", double_port)
     through = http.client.HTTPConnection("127.0.0.1", service_port)
     for _ in range(50):  # warm-up: connections, caches, model catalog
-        first_token_seconds(direct, "/v1/chat/completions", body, headers)
+        first_token_seconds(direct, direct_path, body, headers)
         first_token_seconds(through, "/v1/chat/completions", body, headers)
     d, t = [], []
     for _ in range(requests):
-        d.append(first_token_seconds(direct, "/v1/chat/completions", body, headers))
+        d.append(first_token_seconds(direct, direct_path, body, headers))
         t.append(first_token_seconds(through, "/v1/chat/completions", body, headers))
     ms = lambda v: round(v * 1000, 3)
     result = {
