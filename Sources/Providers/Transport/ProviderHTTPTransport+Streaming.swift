@@ -44,12 +44,7 @@ extension ProviderHTTPTransport {
             // AsyncHTTPClient's deadline covers the response head only; the body is watched below.
             response = try await httpClient.execute(request, deadline: .now() + TimeAmount(firstByteTimeout))
         } catch {
-            let mapped = Self.map(error, timeout: firstByteTimeout)
-            metadata["status"] = "\(mapped.kind.statusLabel)"
-            metadata["error"] = "\(mapped.message)"
-            metadata["latency_ms"] = "\((clock.now - started).milliseconds)"
-            logger.debug("provider stream failed to open", metadata: metadata)
-            throw mapped
+            throw logFailure(error, timeout: firstByteTimeout, since: started, metadata: metadata, "provider stream failed to open", logger)
         }
         metadata["status"] = "\(response.status.code)"
         guard (200..<300).contains(response.status.code) else {

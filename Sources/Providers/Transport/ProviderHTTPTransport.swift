@@ -96,13 +96,27 @@ struct ProviderHTTPTransport: Sendable {
             logger.debug("provider attempt finished", metadata: metadata)
             return response
         } catch {
-            let mapped = Self.map(error, timeout: timeout)
-            metadata["status"] = "\(mapped.kind.statusLabel)"
-            metadata["error"] = "\(mapped.message)"
-            metadata["latency_ms"] = "\((clock.now - started).milliseconds)"
-            logger.debug("provider attempt failed", metadata: metadata)
-            throw mapped
+            throw logFailure(error, timeout: timeout, since: started, metadata: metadata, "provider attempt failed", logger)
         }
+    }
+
+    /// Maps a transport failure to the `ProviderError` the chain sees and logs it with its
+    /// status label, message and latency.
+    func logFailure(
+        _ error: any Error,
+        timeout: Duration,
+        since started: ContinuousClock.Instant,
+        metadata: Logger.Metadata,
+        _ message: Logger.Message,
+        _ logger: Logger
+    ) -> ProviderError {
+        let mapped = Self.map(error, timeout: timeout)
+        var metadata = metadata
+        metadata["status"] = "\(mapped.kind.statusLabel)"
+        metadata["error"] = "\(mapped.message)"
+        metadata["latency_ms"] = "\((clock.now - started).milliseconds)"
+        logger.debug(message, metadata: metadata)
+        return mapped
     }
 
     /// Thrown by `run(_:until:on:)` when the attempt's time is up.
