@@ -49,6 +49,9 @@ struct ChatServiceHarness {
             .appendingPathComponent("chat-spool-\(UInt64.random(in: 0...UInt64.max))").path
         configuration.spoolDirectory = spoolDirectory
         defer { try? FileManager.default.removeItem(atPath: spoolDirectory) }
+        // Tests read the document back right after the answer: the read-your-write mode. Tests of
+        // the other modes set it themselves.
+        configuration.durability = .mongo
         configure(&configuration)
         let reader = try MongoDatabase.forTesting(uri: configuration.mongoURI, name: configuration.mongoDatabase)
         let harness = ChatServiceHarness(

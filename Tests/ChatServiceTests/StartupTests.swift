@@ -52,7 +52,7 @@ struct StartupTests {
         logger.logLevel = .info
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.test(.router) { _ in }
-        let line = try #require(lines.all.first { $0.message == "writing interactions to MongoDB" })
+        let line = try #require(lines.all.first { $0.message == "writing interactions to the write-ahead log, shipped to MongoDB" })
         #expect(line.metadata["write_concern"] == "{w: majority}")
     }
 }

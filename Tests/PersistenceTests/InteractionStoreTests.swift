@@ -94,59 +94,13 @@ struct InteractionStoreTests {
         #expect(raw.contains(#""key" : { "status" : { "$numberInt" : "1" }, "timestamp" : { "$numberInt" : "-1" } }"#))
     }
 
-    @Test("200 concurrent records are all stored with far fewer than 200 bulk inserts")
-    func groupCommit() async throws {
-        let store = try await MongoStoreFixture.makeStore()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<200 {
-                group.addTask { try await store.record(MongoStoreFixture.minimalInteraction()) }
-            }
-            try await group.waitForAll()
-        }
-        #expect(try await store.database.countDocuments() == 200)
-        let statistics = store.statistics
-        #expect(statistics.documentsStored == 200)
-        #expect(statistics.documentsFailed == 0)
-        #expect(statistics.flushes < 50, "flushes: \(statistics.flushes)")
-        #expect(statistics.largestBatch > 1)
-    }
-
-    @Test("a duplicate _id in a batch fails only that caller, with duplicateKey")
-    func duplicateInBatch() async throws {
-        let store = try await MongoStoreFixture.makeStore()
-        let shared = InteractionID.generate()
-        let outcomes = await withTaskGroup(of: PersistenceError.Code?.self) { group in
-            for index in 0..<50 {
-                let id = index < 2 ? shared : InteractionID.generate()
-                group.addTask {
-                    do throws(PersistenceError) {
-                        try await store.record(MongoStoreFixture.minimalInteraction(id: id))
-                        return nil
-                    } catch {
-                        return error.code
-                    }
-                }
-            }
-            var all: [PersistenceError.Code?] = []
-            for await outcome in group { all.append(outcome) }
-            return all
-        }
-        #expect(outcomes.filter { $0 == nil }.count == 49)
-        #expect(outcomes.compactMap { $0 } == [.duplicateKey])
-        #expect(try await store.database.countDocuments() == 49)
-    }
-
-    @Test("recording an id that is already stored throws duplicateKey")
-    func duplicateAcrossBatches() async throws {
+    @Test("shipping an id that is already stored counts it as stored and keeps one document")
+    func duplicateIsAlreadyStored() async throws {
         let store = try await MongoStoreFixture.makeStore()
         let interaction = MongoStoreFixture.minimalInteraction()
         try await store.record(interaction)
-        await #expect(throws: PersistenceError.self) { try await store.record(interaction) }
-        do {
-            try await store.record(interaction)
-        } catch {
-            #expect(error.isDuplicateKey)
-        }
+        try await store.record(interaction)
+        #expect(try await store.database.countDocuments() == 1)
     }
 
     @Test("ping answers true while the database is up")
@@ -154,62 +108,18 @@ struct InteractionStoreTests {
         let store = try await MongoStoreFixture.makeStore()
         #expect(await store.ping(timeout: .seconds(2)))
     }
-
-    @Test("waitUntilIdle returns once queued writes are acknowledged")
-    func drains() async throws {
-        let store = try await MongoStoreFixture.makeStore()
-        let writers = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<50 {
-                    group.addTask { try await store.record(MongoStoreFixture.minimalInteraction()) }
-                }
-                try await group.waitForAll()
-            }
-        }
-        try await writers.value
-        await store.waitUntilIdle()
-        #expect(store.statistics.documentsStored == 50)
-    }
-}
-
-@Suite("InteractionStore bulk replies")
-struct InteractionStoreBulkReplyTests {
-    @Test("one bulk insert with a duplicate in the middle stores the others and fails only the duplicate")
-    func partialFailureInOneBatch() async throws {
-        let store = try await MongoStoreFixture.makeStore()
-        let existing = MongoStoreFixture.minimalInteraction()
-        try await store.record(existing)
-        let batch = [
-            MongoStoreFixture.minimalInteraction(), existing, MongoStoreFixture.minimalInteraction(),
-            MongoStoreFixture.minimalInteraction(),
-        ]
-        let codes = try await MongoStoreFixture.threadPool.runIfActive { () -> [PersistenceError.Code?] in
-            store.write(batch).map { result in
-                if case .failure(let error) = result { return error.code }
-                return nil
-            }
-        }
-        #expect(codes == [nil, .duplicateKey, nil, nil])
-        #expect(try await store.database.countDocuments() == 4)
-    }
 }
 
 @Suite("InteractionStore edge cases")
 struct InteractionStoreEdgeCaseTests {
-    @Test("an interaction over 16 MiB fails alone with invalidDocument; its batch-mates are stored")
+    @Test("an interaction over 16 MiB is refused before it reaches the log, with invalidDocument")
     func oversizedDocument() async throws {
-        let store = try await MongoStoreFixture.makeStore()
         var huge = MongoStoreFixture.minimalInteraction()
         huge.prompt = String(repeating: "x", count: 17 * 1024 * 1024)
-        let batch = [MongoStoreFixture.minimalInteraction(), huge, MongoStoreFixture.minimalInteraction()]
-        let codes = try await MongoStoreFixture.threadPool.runIfActive { () -> [PersistenceError.Code?] in
-            store.write(batch).map { result in
-                if case .failure(let error) = result { return error.code }
-                return nil
-            }
+        #expect(throws: PersistenceError(code: .invalidDocument, message: "interaction \(huge.id) is larger than MongoDB's 16 MiB document limit")) {
+            _ = try InteractionSpool.payload(of: huge)
         }
-        #expect(codes == [nil, .invalidDocument, nil])
-        #expect(try await store.database.countDocuments() == 2)
+        #expect(try InteractionSpool.payload(of: MongoStoreFixture.minimalInteraction()).count < 1024)
     }
 
     @Test("many concurrent pings all get an answer, up or down")

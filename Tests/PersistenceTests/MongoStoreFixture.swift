@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import MongoDriver
 import NIOPosix
-import Persistence
 import TestSupport
+
+@testable import Persistence
 
 /// Builds `InteractionStore`s against the shared test server, each on its own database, plus
 /// sample interactions and a JSON helper for reading canonical extended JSON.
@@ -14,14 +15,12 @@ enum MongoStoreFixture {
     static let logger = Logger(label: "persistence-tests")
 
     /// A store on a fresh database of the shared server (or of `uri`).
-    static func makeStore(
-        uri: String? = nil, maxBatchSize: Int = 1000, maxConcurrentFlushes: Int = 2
-    ) async throws -> InteractionStore {
+    static func makeStore(uri: String? = nil) async throws -> InteractionStore {
         let resolvedURI: String
         if let uri { resolvedURI = uri } else { resolvedURI = try await MongoTestServer.sharedURI() }
         return InteractionStore(
             database: try MongoDatabase.forTesting(uri: resolvedURI, name: MongoTestServer.uniqueDatabaseName()),
-            logger: logger, maxBatchSize: maxBatchSize, maxConcurrentFlushes: maxConcurrentFlushes)
+            logger: logger)
     }
 
     /// A /v1/chat interaction with no optional fields set.
@@ -70,5 +69,15 @@ enum MongoStoreFixture {
 
     enum FixtureError: Error {
         case notAnObject(String)
+    }
+}
+
+extension InteractionStore {
+    /// Ships one interaction the way the write-ahead log's shipper does (an ordered, journaled
+    /// insert of its SPEC §4 BSON), throwing what stopped it.
+    func record(_ interaction: Interaction) async throws(PersistenceError) {
+        let outcome = await replay([try InteractionSpool.payload(of: interaction)])
+        if let rejected = outcome.rejected { throw rejected.error }
+        if let error = outcome.stoppedBy { throw error }
     }
 }

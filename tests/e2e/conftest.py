@@ -93,7 +93,9 @@ class Service:
     def __init__(self, binary: Path, env: dict):
         self.port = free_port()
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("GEMINI_", "OLLAMA_", "PROVIDERS"))}
-        full_env.update({"HOST": "127.0.0.1", "PORT": str(self.port), "LOG_LEVEL": "warning"})
+        # DURABILITY=mongo: tests read documents back right after the answer (read-your-write);
+        # tests of the other modes pass their own.
+        full_env.update({"HOST": "127.0.0.1", "PORT": str(self.port), "LOG_LEVEL": "warning", "DURABILITY": "mongo"})
         full_env.update(env)
         self.log = tempfile.NamedTemporaryFile(prefix="chat-service-", suffix=".log", delete=False)
         self.proc = subprocess.Popen([str(binary)], env=full_env, stdout=self.log, stderr=subprocess.STDOUT)

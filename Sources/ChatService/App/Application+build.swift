@@ -35,7 +35,7 @@ public func buildApplication(
     do {
         pool = try MongoClientPool(
             uri: configuration.mongoURI, logger: logger,
-            serverSelectionTimeoutMS: SpoolingInteractionLog.writePathServerSelectionTimeoutMS)
+            serverSelectionTimeoutMS: WriteAheadInteractionLog.writePathServerSelectionTimeoutMS)
     } catch {
         try? await threadPool.shutdownGracefully()
         throw ConfigurationError(variable: "MONGODB_URI", reason: "is not a valid MongoDB URI: \(error.message)")
@@ -45,25 +45,23 @@ public func buildApplication(
         spool = try await InteractionSpool.open(
             directory: configuration.spoolDirectory, maxBytes: configuration.spoolMaxBytes,
             segmentBytes: min(InteractionSpool.defaultSegmentBytes, max(64 * 1024, configuration.spoolMaxBytes / 16)),
-            threadPool: threadPool, logger: logger)
+            threadPool: threadPool, logger: logger, syncObserver: { metrics.recordLogSync($0) })
     } catch {
         await pool.close(on: threadPool)
         try? await threadPool.shutdownGracefully()
         throw ConfigurationError(variable: "SPOOL_DIR", reason: "cannot be used as the spool: \(error.message)")
     }
     logger.info(
-        "writing interactions to MongoDB",
+        "writing interactions to the write-ahead log, shipped to MongoDB",
         metadata: [
             "database": "\(configuration.mongoDatabase)", "write_concern": "\(pool.writeConcern)",
+            "durability": "\(configuration.durability.rawValue)", "log": "\(configuration.spoolDirectory)",
             "server_selection_timeout_ms": "\(pool.serverSelectionTimeoutMS)",
         ])
     let database = MongoDatabase(pool: pool, name: configuration.mongoDatabase, threadPool: threadPool)
-    let store = InteractionStore(
-        database: database, logger: logger,
-        flushObserver: { batchSize, duration, stored in
-            metrics.recordFlush(batchSize: batchSize, duration: duration, stored: stored)
-        })
-    let interactionLog = SpoolingInteractionLog(store: store, spool: spool, logger: logger)
+    let store = InteractionStore(database: database, logger: logger)
+    let interactionLog = WriteAheadInteractionLog(
+        spool: spool, store: store, durability: configuration.durability, logger: logger)
 
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
@@ -92,10 +90,12 @@ public func buildApplication(
             maxDelay: configuration.retry.maxDelay),
         providerTimeout: configuration.providerTimeout, clock: providerClock, sleep: retrySleep)
 
-    MetricsController(metrics: metrics, spoolStatistics: { spool.statistics }).addRoutes(to: router)
+    MetricsController(metrics: metrics, spoolStatistics: { spool.statistics }, shippingLag: { spool.shippingLag })
+        .addRoutes(to: router)
     HealthController(
         databaseIsReachable: { await store.ping(timeout: .seconds(1)) },
-        spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) }
+        spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) },
+        shippingLag: { spool.shippingLag }
     ).addRoutes(to: router)
     let recorder = InteractionRecorder(log: interactionLog, metrics: metrics)
     let keys = APIKeyStore(database: database)
@@ -122,12 +122,17 @@ public func buildApplication(
         requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: openAI)
 
-    // Shutdown runs in reverse: the server drains (in-flight chats end in MongoDB or fsync'd in the
-    // spool), the drainer stops between batches, the store flushes, then the pools close.
+    // Shutdown runs in reverse: the server drains (every in-flight call ends in the write-ahead
+    // log), the shipper flushes the log and ships what MongoDB takes within a few seconds, then
+    // the pools close. The rest of the log ships at the next start.
     let services: [any Service] = [
         ServiceResources(httpClient: httpClient, mongoPool: pool, threadPool: threadPool, logger: logger),
         InteractionStoreService(store: store),
-        SpoolDrainerService(log: interactionLog),
+        LogShipperService(
+            log: interactionLog,
+            shipmentObserver: { records, duration, acknowledged in
+                metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
+            }),
     ]
     return Application(
         router: router,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Persistence
 import Providers
 
 extension ServiceConfiguration {
@@ -30,6 +31,13 @@ extension ServiceConfiguration {
             throw ConfigurationError(variable: "SPOOL_DIR", reason: "must not contain a NUL character")
         }
         spoolMaxBytes = try env.integer("SPOOL_MAX_BYTES", in: 4096...(1 << 50)) ?? spoolMaxBytes
+        if let text = env.string("DURABILITY") {
+            guard let parsed = Durability(rawValue: text.lowercased()) else {
+                let names = Durability.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(variable: "DURABILITY", reason: "must be one of \(names), got \"\(text)\"")
+            }
+            durability = parsed
+        }
 
         gemini.apiKey = env.string("GEMINI_API_KEY")
         gemini.baseURL = try env.httpURL("GEMINI_BASE_URL") ?? gemini.baseURL

@@ -1,4 +1,5 @@
 import Logging
+import Persistence
 import Providers
 
 /// Everything the service is configured with, as typed values.
@@ -10,10 +11,12 @@ public struct ServiceConfiguration: Sendable {
     public var port: Int
     public var mongoURI: String
     public var mongoDatabase: String
-    /// `SPOOL_DIR`: where interactions are spooled while MongoDB is unreachable.
+    /// `SPOOL_DIR`: the local write-ahead log every interaction goes to first.
     public var spoolDirectory: String
     /// `SPOOL_MAX_BYTES`: the cap on the spool's size; beyond it new chats get 503.
     public var spoolMaxBytes: Int
+    /// `DURABILITY`: when a 2xx may be sent (SPEC §5).
+    public var durability: Durability
     /// The provider chain in order: the first is primary, the rest are fallbacks.
     public var providers: [ProviderName]
     public var gemini: GeminiSettings
@@ -42,6 +45,7 @@ public struct ServiceConfiguration: Sendable {
         mongoDatabase: String = "chat",
         spoolDirectory: String = "./data/spool",
         spoolMaxBytes: Int = 1_073_741_824,
+        durability: Durability = .disk,
         providers: [ProviderName] = [.ollama],
         gemini: GeminiSettings = .init(),
         ollama: OllamaSettings = .init(),
@@ -60,6 +64,7 @@ public struct ServiceConfiguration: Sendable {
         self.mongoDatabase = mongoDatabase
         self.spoolDirectory = spoolDirectory
         self.spoolMaxBytes = spoolMaxBytes
+        self.durability = durability
         self.providers = providers
         self.gemini = gemini
         self.ollama = ollama

@@ -2,14 +2,17 @@ import HTTPTypes
 import Hummingbird
 import Persistence
 
-/// `GET /health` (the process is up; no I/O) and `GET /ready` (MongoDB answers a ping within a
-/// short timeout, or the disk spool can take writes; with the spool's depth), for load balancers
-/// and orchestrators.
+/// `GET /health` (the process is up; no I/O) and `GET /ready` (the local write-ahead log can take
+/// writes; with MongoDB up or down, the log's depth and the shipping lag), for load balancers and
+/// orchestrators. Calls are answered whenever the log takes them, so MongoDB being down does not
+/// make the service unready.
 struct HealthController: Sendable {
     /// Answers whether the database can take writes right now; must return quickly.
     let databaseIsReachable: @Sendable () async -> Bool
-    /// The spool's figures and whether it can take writes now.
+    /// The log's figures and whether it can take writes now.
     let spoolStatus: @Sendable () -> (statistics: SpoolStatistics, canTakeWrites: Bool)
+    /// Records not yet in MongoDB and the age of the oldest, in seconds.
+    let shippingLag: @Sendable () -> (records: Int, seconds: Double)
 
     struct Health: Encodable {
         var status = "ok"
@@ -19,6 +22,13 @@ struct HealthController: Sendable {
         var status: String
         var mongo: String
         var spool: Spool
+        var lag: Lag
+
+        /// What is in the log and not yet in MongoDB.
+        struct Lag: Encodable {
+            var records: Int
+            var seconds: Double
+        }
 
         struct Spool: Encodable {
             var records: Int
@@ -32,17 +42,19 @@ struct HealthController: Sendable {
             try JSONResponse.make(.ok, Health())
         }
         router.get("/ready") { _, _ in
-            // Ready while MongoDB or the spool can take writes; the spool figures are always shown.
+            // Ready while the log can take writes; MongoDB's state and the figures are always shown.
             let mongoUp = await databaseIsReachable()
             let (statistics, canTakeWrites) = spoolStatus()
-            let ready = mongoUp || canTakeWrites
+            let lag = shippingLag()
+            let ready = canTakeWrites
             return try JSONResponse.make(
                 ready ? .ok : .serviceUnavailable,
                 Readiness(
                     status: ready ? "ready" : "not_ready", mongo: mongoUp ? "up" : "down",
                     spool: .init(
                         records: statistics.records, bytes: statistics.bytes,
-                        oldestAgeSeconds: (statistics.oldestAgeSeconds * 1000).rounded() / 1000)))
+                        oldestAgeSeconds: (statistics.oldestAgeSeconds * 1000).rounded() / 1000),
+                    lag: .init(records: lag.records, seconds: (lag.seconds * 1000).rounded() / 1000)))
         }
     }
 }

@@ -3,8 +3,8 @@ import Logging
 import NIOPosix
 import Synchronization
 
-/// The drainer's side of the spool: read the oldest records, acknowledge the ones MongoDB took,
-/// delete segments that are fully replayed. Only one drainer may use these at a time.
+/// The shipper's side of the log read from the files: read the oldest records, acknowledge the
+/// ones MongoDB took, delete segments that are fully shipped. Only one shipper may use these.
 extension InteractionSpool {
     /// Reads up to `maxRecords` records (about `maxBytes` at most, but at least one) from the
     /// drain position of the oldest segment, skipping drained sealed segments (deleting them).
@@ -40,7 +40,7 @@ extension InteractionSpool {
                 if let length = bytes.withUnsafeBytes({ SpoolFrame.validFrameLength(in: $0, at: offset) }) {
                     let payload = Array(bytes[(offset + SpoolFrame.headerSize)..<(offset + length)])
                     offset += length
-                    records.append(.init(payload: payload, end: start + offset))
+                    records.append(.init(segment: segment.id, payload: payload, end: start + offset))
                     continue
                 }
                 if !records.isEmpty && start + bytes.count < segment.length {
@@ -85,13 +85,16 @@ extension InteractionSpool {
         } else {
             return
         }
-        state.withLock { state in
-            guard let first = state.segments.first, first.id == batch.segmentID else { return }
+        let released = state.withLock { state -> [SpoolState.ShipWaiter] in
+            guard let first = state.segments.first, first.id == batch.segmentID else { return [] }
             let dropped = min(count, first.records)
             state.readOffset = max(state.readOffset, end)
             state.segments[0].records -= dropped
             state.dropOldest(dropped)
+            state.dropShippedFromQueue()
+            return state.takeShipWaiters()
         }
+        for waiter in released { waiter.continuation.resume() }
         replayedCount.add(count, ordering: .relaxed)
     }
 
@@ -121,7 +124,7 @@ extension InteractionSpool {
 
     /// Deletes sealed segments that are drained to their end (BLOCKING part on the thread pool).
     func deleteDrainedSegments() async throws(PersistenceError) {
-        let drained = state.withLock { state -> [SpoolSegment] in
+        let (drained, released) = state.withLock { state -> ([SpoolSegment], [SpoolState.ShipWaiter]) in
             var removed: [SpoolSegment] = []
             while let first = state.segments.first, first.sealed, state.readOffset >= first.length {
                 removed.append(first)
@@ -131,49 +134,17 @@ extension InteractionSpool {
                 state.readOffset = 0
                 state.refusedForRoom = false
             }
-            return removed
+            guard !removed.isEmpty else { return ([], []) }
+            state.dropShippedFromQueue()
+            return (removed, state.takeShipWaiters())
         }
+        for waiter in released { waiter.continuation.resume() }
         guard !drained.isEmpty else { return }
         let paths = drained.map { path(ofSegment: $0.id) }
         let directory = self.directory
         try await threadPool.runFileWork { () throws(PersistenceError) in
             for path in paths { try SpoolFiles.remove(path) }
             try SpoolFiles.syncDirectory(directory)
-        }
-    }
-
-    /// If every record has been replayed and no append is queued or being written, forgets all
-    /// segments (the active one included) and returns their paths for deletion; otherwise nil.
-    /// Synchronous, so `SpoolingInteractionLog` can decide "caught up" under its own lock.
-    func closeIfDrained() -> [String]? {
-        let taken = state.withLock { state -> ([SpoolSegment], Int32)? in
-            guard state.isEmpty else { return nil }
-            let segments = state.segments
-            let descriptor = state.activeDescriptor
-            state.segments = []
-            state.activeDescriptor = -1
-            state.readOffset = 0
-            state.diskBytes = 0
-            state.refusedForRoom = false
-            return (segments, descriptor)
-        }
-        guard let (segments, descriptor) = taken else { return nil }
-        if descriptor >= 0 { close(descriptor) }
-        return segments.map { path(ofSegment: $0.id) }
-    }
-
-    /// Deletes files returned by `closeIfDrained` (on the thread pool).
-    func remove(_ paths: [String]) async {
-        guard !paths.isEmpty else { return }
-        let directory = self.directory
-        let logger = self.logger
-        do {
-            try await threadPool.runFileWork { () throws(PersistenceError) in
-                for path in paths { try SpoolFiles.remove(path) }
-                try SpoolFiles.syncDirectory(directory)
-            }
-        } catch {
-            logger.warning("could not delete drained spool segments", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -18,7 +18,7 @@ extension InteractionSpool {
     /// - Throws: `.spoolUnwritable` when the directory cannot be created, locked or read.
     public static func open(
         directory: String, maxBytes: Int, segmentBytes: Int = InteractionSpool.defaultSegmentBytes,
-        threadPool: NIOThreadPool, logger: Logger
+        threadPool: NIOThreadPool, logger: Logger, syncObserver: (@Sendable (Duration) -> Void)? = nil
     ) async throws(PersistenceError) -> InteractionSpool {
         let directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         let (lock, state, report) = try await threadPool.runFileWork {
@@ -35,7 +35,7 @@ extension InteractionSpool {
         }
         if report.records > 0 || !report.tornTails.isEmpty || !report.quarantined.isEmpty {
             logger.notice(
-                "spool recovered at start-up; its records will be replayed once MongoDB answers",
+                "write-ahead log recovered at start-up; its records ship to MongoDB once it answers",
                 metadata: [
                     "directory": "\(directory)", "records": "\(report.records)", "segments": "\(report.segments)",
                     "bytes": "\(state.diskBytes)", "torn_tails": "\(report.tornTails.count)",
@@ -44,7 +44,7 @@ extension InteractionSpool {
         }
         return InteractionSpool(
             directory: directory, maxBytes: maxBytes, segmentBytes: segmentBytes, threadPool: threadPool,
-            logger: logger, lockDescriptor: lock, recovered: state, recovery: report)
+            logger: logger, lockDescriptor: lock, recovered: state, recovery: report, syncObserver: syncObserver)
     }
 
     /// Reads every segment and repairs it (BLOCKING). All recovered segments come back sealed.
@@ -101,7 +101,7 @@ extension InteractionSpool {
                 length = torn
             }
             let nowMilliseconds = BSONDocument.milliseconds(since1970: .now)
-            state.noteDurable(scan.records.map { range in
+            state.noteLogged(scan.records.map { range in
                 let payload = Array(bytes[(range.lowerBound + SpoolFrame.headerSize)..<range.upperBound])
                 return BSONScanner.dateMilliseconds("requestedAt", in: payload) ?? nowMilliseconds
             })

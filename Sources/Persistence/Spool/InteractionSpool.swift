@@ -29,6 +29,13 @@ public final class InteractionSpool: Sendable {
     public static let defaultSegmentBytes = 64 * 1024 * 1024
     /// How long appends are refused after a failed write before the disk is tried again.
     public static let unwritableCoolDown: Duration = .seconds(5)
+    /// MongoDB's maximum document size (`maxBsonObjectSize`, 16 MiB on every current server).
+    static let maxDocumentBytes = 16 * 1024 * 1024
+    /// The longest a record written with `DURABILITY=process` stays un-fsync'd under continuous
+    /// load (SPEC §5 allows 50 ms; without load it is fsync'd right after the write).
+    static let maxUnsyncedInterval: Duration = .milliseconds(20)
+    /// How many bytes of just-written records are kept in memory for the shipper.
+    static let shipQueueMaxBytes = 32 * 1024 * 1024
 
     public let directory: String
     public let maxBytes: Int
@@ -40,6 +47,8 @@ public final class InteractionSpool: Sendable {
     let state: Mutex<SpoolState>
     let lockDescriptor: Int32
 
+    /// Told the duration of every fsync of the log (for the fsync latency histogram).
+    let syncObserver: (@Sendable (Duration) -> Void)?
     let syncCount = Atomic<Int>(0)
     let appendedCount = Atomic<Int>(0)
     let replayedCount = Atomic<Int>(0)
@@ -47,8 +56,10 @@ public final class InteractionSpool: Sendable {
 
     init(
         directory: String, maxBytes: Int, segmentBytes: Int, threadPool: NIOThreadPool, logger: Logger,
-        lockDescriptor: Int32, recovered: SpoolState, recovery: SpoolRecoveryReport
+        lockDescriptor: Int32, recovered: SpoolState, recovery: SpoolRecoveryReport,
+        syncObserver: (@Sendable (Duration) -> Void)? = nil
     ) {
+        self.syncObserver = syncObserver
         self.directory = directory
         self.maxBytes = maxBytes
         self.segmentBytes = max(SpoolFrame.headerSize + SpoolFrame.minPayloadSize, segmentBytes)
@@ -71,25 +82,35 @@ public final class InteractionSpool: Sendable {
         directory + "/" + SpoolSegment.fileName(id)
     }
 
-    /// Makes `interaction` durable in the spool; returns once its record is fsync'd.
-    /// (Tests append directly; the service appends through `SpoolingInteractionLog`.)
+    /// Appends `payload` (one interaction's BSON) and returns where its record ends, once it is
+    /// written (`.written`) or fsync'd (`.synced`).
     ///
-    /// - Throws: `.spoolFull`, `.spoolUnwritable`, `.invalidDocument` (too large), `.shutdown`.
-    func append(_ interaction: Interaction) async throws(PersistenceError) {
-        let payload = try Self.payload(of: interaction)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, PersistenceError>, Never>) in
+    /// - Throws: `.spoolFull`, `.spoolUnwritable`, `.shutdown`.
+    func append(
+        payload: [UInt8], requestedAtMilliseconds: Int64, acknowledgement: SpoolAppend.Acknowledgement
+    ) async throws(PersistenceError) -> SpoolPosition {
+        let frame = SpoolFrame.encode(payload)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SpoolPosition, PersistenceError>, Never>) in
             enqueue(SpoolAppend(
-                frame: SpoolFrame.encode(payload),
-                requestedAtMilliseconds: BSONDocument.milliseconds(since1970: interaction.requestedAt),
+                frame: frame, requestedAtMilliseconds: requestedAtMilliseconds, acknowledgement: acknowledgement,
                 completion: { continuation.resume(returning: $0) }))
         }
-        try result.get()
+        return try result.get()
+    }
+
+    /// Makes `interaction` durable in the log; returns once its record is fsync'd.
+    /// (Tests append directly; the service appends through `WriteAheadInteractionLog`.)
+    func append(_ interaction: Interaction) async throws(PersistenceError) {
+        _ = try await append(
+            payload: try Self.payload(of: interaction),
+            requestedAtMilliseconds: BSONDocument.milliseconds(since1970: interaction.requestedAt),
+            acknowledgement: .synced)
     }
 
     /// The BSON bytes of `interaction`'s SPEC §4 document.
     static func payload(of interaction: Interaction) throws(PersistenceError) -> [UInt8] {
         let document = interaction.bsonDocument()
-        guard !document.hasFailedAppend, document.byteCount <= InteractionStore.maxDocumentBytes else {
+        guard !document.hasFailedAppend, document.byteCount <= Self.maxDocumentBytes else {
             throw PersistenceError(
                 code: .invalidDocument,
                 message: "interaction \(interaction.id) is larger than MongoDB's 16 MiB document limit")
@@ -97,9 +118,7 @@ public final class InteractionSpool: Sendable {
         return document.bytes
     }
 
-    /// Queues `append` for the next group commit, or fails it at once when the spool cannot take
-    /// it. Synchronous and cheap, so `SpoolingInteractionLog` can call it under its own lock to
-    /// keep the order of records equal to the order of its decisions.
+    /// Queues `append` for the next group commit, or fails it at once when the log cannot take it.
     func enqueue(_ append: SpoolAppend) {
         enum Decision { case refuse(PersistenceError), queued, startFlush([SpoolAppend]) }
         let decision = state.withLock { state -> Decision in
@@ -156,7 +175,7 @@ public final class InteractionSpool: Sendable {
         }
     }
 
-    private func takePending(_ state: inout SpoolState) -> [SpoolAppend] {
+    func takePending(_ state: inout SpoolState) -> [SpoolAppend] {
         defer {
             state.pending = []
             state.pendingBytes = 0
@@ -164,149 +183,10 @@ public final class InteractionSpool: Sendable {
         return state.pending
     }
 
-    /// Runs one group commit on the thread pool, wakes its callers, then takes the next batch.
-    private func startFlush(_ batch: [SpoolAppend]) {
-        threadPool.submit { [self] workState in
-            let written: Int
-            var failure: PersistenceError?
-            switch workState {
-            case .active:
-                (written, failure) = write(batch)
-            case .cancelled:
-                written = 0
-                failure = PersistenceError(code: .shutdown, message: "the persistence thread pool is shut down")
-            }
-            for append in batch.prefix(written) {
-                append.complete(.success(()))
-            }
-            if let failure {
-                for append in batch.dropFirst(written) {
-                    append.complete(.failure(failure))
-                }
-            }
-            let (next, waiters) = state.withLock { state -> ([SpoolAppend]?, [CheckedContinuation<Void, Never>]) in
-                if !state.pending.isEmpty {
-                    return (takePending(&state), [])
-                }
-                state.flushing = false
-                defer { state.idleWaiters = [] }
-                return (nil, state.idleWaiters)
-            }
-            for waiter in waiters { waiter.resume() }
-            if let next { startFlush(next) }
-        }
-    }
-
-    /// Writes `batch` to the active segment (rotating as needed) and fsyncs (BLOCKING). Returns how
-    /// many leading appends are durable and, if not all, why the rest failed.
-    private func write(_ batch: [SpoolAppend]) -> (Int, PersistenceError?) {
-        var (descriptor, segment) = state.withLock { state -> (Int32, SpoolSegment?) in
-            let last = state.segments.last
-            return (state.activeDescriptor, last.map { $0.sealed ? nil : $0 } ?? nil)
-        }
-        var durable = 0
-        var buffer: [UInt8] = []
-        var bufferStart = 0
-        do throws(PersistenceError) {
-            for (index, append) in batch.enumerated() {
-                let used = (segment?.length ?? 0) + buffer.count
-                if segment == nil || (used > 0 && used + append.frame.count > segmentBytes) {
-                    if var full = segment {
-                        try commit(buffer, batch[bufferStart..<index], to: &full, descriptor: descriptor)
-                        durable = index
-                        buffer = []
-                        bufferStart = index
-                        full.sealed = true
-                        close(descriptor)
-                        state.withLock { state in
-                            state.segments[state.segments.count - 1].sealed = true
-                            state.activeDescriptor = -1
-                        }
-                        descriptor = -1
-                    }
-                    let fresh = try openNewSegment()
-                    descriptor = fresh.descriptor
-                    segment = fresh.segment
-                }
-                buffer.append(contentsOf: append.frame)
-            }
-            if var active = segment, !buffer.isEmpty {
-                try commit(buffer, batch[bufferStart...], to: &active, descriptor: descriptor)
-            }
-            return (batch.count, nil)
-        } catch {
-            logger.error(
-                "spool write failed; refusing spool appends for a while",
-                metadata: ["error": "\(error)", "directory": "\(directory)"])
-            sealAfterFailure(descriptor: descriptor, segment: segment)
-            state.withLock { $0.unwritable = (ContinuousClock.now, error.message) }
-            return (durable, error)
-        }
-    }
-
-    /// Writes `bytes` (the frames of `appends`) at the end of `segment`, fsyncs, and publishes them.
-    private func commit(
-        _ bytes: [UInt8], _ appends: ArraySlice<SpoolAppend>, to segment: inout SpoolSegment, descriptor: Int32
-    ) throws(PersistenceError) {
-        guard !bytes.isEmpty else { return }
-        let path = path(ofSegment: segment.id)
-        try SpoolFiles.write(descriptor, bytes, at: segment.length, path: path)
-        try SpoolFiles.sync(descriptor, path: path)
-        syncCount.add(1, ordering: .relaxed)
-        appendedCount.add(appends.count, ordering: .relaxed)
-        segment.length += bytes.count
-        segment.records += appends.count
-        let updated = segment
-        state.withLock { state in
-            if let last = state.segments.indices.last, state.segments[last].id == updated.id {
-                state.segments[last].length = updated.length
-                state.segments[last].records += appends.count
-            }
-            state.diskBytes += bytes.count
-            state.noteDurable(appends.map(\.requestedAtMilliseconds))
-        }
-    }
-
-    /// Creates the next segment file, makes its directory entry durable, and publishes it.
-    private func openNewSegment() throws(PersistenceError) -> (descriptor: Int32, segment: SpoolSegment) {
-        let id = state.withLock { state -> UInt64 in
-            defer { state.nextSegmentID += 1 }
-            return state.nextSegmentID
-        }
-        let descriptor = try SpoolFiles.open(path(ofSegment: id), create: true)
-        do throws(PersistenceError) {
-            try SpoolFiles.truncate(descriptor, to: 0, path: path(ofSegment: id))
-            try SpoolFiles.syncDirectory(directory)
-        } catch {
-            close(descriptor)
-            throw error
-        }
-        let segment = SpoolSegment(id: id, length: 0, sealed: false, records: 0)
-        state.withLock { state in
-            state.segments.append(segment)
-            state.activeDescriptor = descriptor
-        }
-        return (descriptor, segment)
-    }
-
-    /// After a failed write: cut the segment back to its durable length (best effort) and seal it,
-    /// so the next append starts a fresh segment instead of writing after garbage.
-    private func sealAfterFailure(descriptor: Int32, segment: SpoolSegment?) {
-        guard descriptor >= 0, let segment else { return }
-        try? SpoolFiles.truncate(descriptor, to: segment.length, path: path(ofSegment: segment.id))
-        close(descriptor)
-        state.withLock { state in
-            if let last = state.segments.indices.last, state.segments[last].id == segment.id {
-                state.segments[last].sealed = true
-            }
-            state.activeDescriptor = -1
-        }
-    }
-
     /// A snapshot for `/ready` and tests.
     public var statistics: SpoolStatistics {
         let (records, bytes, segments, oldest) = state.withLock { state in
-            (state.records, state.diskBytes, state.segments.count, state.oldestRequestedAt)
+            (state.records, state.diskBytes, state.segments.count, state.oldestLoggedAt)
         }
         let nowMilliseconds = BSONDocument.milliseconds(since1970: .now)
         return SpoolStatistics(

@@ -1,7 +1,9 @@
-/// Records read from the oldest spool segment for one replay, with where each ends, so the
-/// drainer can acknowledge exactly the prefix MongoDB accepted.
+/// Records of one segment for one shipment to MongoDB, with where each ends, so the shipper can
+/// acknowledge exactly the prefix MongoDB accepted.
 struct SpoolBatch: Sendable {
     struct Record: Sendable {
+        /// The segment the record is in.
+        var segment: UInt64
         /// The BSON document.
         var payload: [UInt8]
         /// Offset just past this record's frame in its segment.

@@ -2,7 +2,7 @@ import MongoDriver
 
 extension InteractionStore {
     /// What happened to a run of spooled documents handed to `replay`.
-    struct ReplayOutcome: Sendable {
+    public struct ReplayOutcome: Sendable {
         /// How many leading documents are now in MongoDB (inserted, or already there).
         var acknowledged: Int
         /// A document the server rejected for good (validation, not reachability): index and why.
@@ -15,7 +15,7 @@ extension InteractionStore {
     /// MongoDB in the order they were spooled. A duplicate key (11000) means "already stored" (a
     /// replay after a crash, or a write that timed out but landed) and counts as success; replay
     /// continues after it. Stops at the first other failure and says which.
-    func replay(_ payloads: [[UInt8]]) async -> ReplayOutcome {
+    public func replay(_ payloads: [[UInt8]]) async -> ReplayOutcome {
         do {
             return try await database.withCollection(Self.collectionName) { collection throws(MongoError) in
                 var documents: [BSONDocument] = []

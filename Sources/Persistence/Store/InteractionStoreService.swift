@@ -1,16 +1,9 @@
 import Logging
 import ServiceLifecycle
 
-/// Runs an `InteractionStore` inside a swift-service-lifecycle `ServiceGroup`.
-///
-/// It exists for start-up and shutdown ordering. While running it makes sure the SPEC §4 indexes
-/// exist, retrying with back-off while MongoDB is unreachable (chats keep working meanwhile). On
-/// graceful shutdown it waits until every queued or in-flight write has been acknowledged or
-/// failed, then returns. Put it AFTER whatever owns the store's thread pool and BEFORE the HTTP
-/// server in the group's service list: services shut down in reverse order, so the server stops
-/// accepting and finishes its in-flight requests (each awaiting `record`) first, this service
-/// drains what is left, and only then is the thread pool closed. The `MongoClientPool` is freed
-/// when the last reference to it (the store) goes away, after the drain.
+/// Runs an `InteractionStore` inside a swift-service-lifecycle `ServiceGroup`: while running it
+/// makes sure the SPEC §4 indexes exist, retrying with back-off while MongoDB is unreachable
+/// (calls keep working meanwhile: they go to the write-ahead log), and stops on graceful shutdown.
 public struct InteractionStoreService: Service {
     public let store: InteractionStore
     /// The first wait after a failed attempt to create the indexes; doubles up to 30 s.
@@ -26,7 +19,6 @@ public struct InteractionStoreService: Service {
             await ensureIndexes()
         }
         try? await gracefulShutdown()
-        await store.waitUntilIdle()
     }
 
     /// Creates the indexes, retrying until MongoDB answers or shutdown begins.
