@@ -25,7 +25,7 @@ from /proc around each measurement, so the report says how busy the machine was 
 
 Environment (defaults in brackets): BIN (directory with release chat-service and openloop),
 BENCH_SECONDS [10], BENCH_RATES [100,1000], BENCH_MODES [mongo,disk,process], BENCH_FAULT_MODES
-[disk,process], BENCH_FAULT_RATES [1000], BENCH_CONNECTIONS [32], BENCH_OPEN_CONNECTIONS [64],
+[disk,process], BENCH_FAULT_RATES [100,1000], BENCH_CONNECTIONS [32], BENCH_OPEN_CONNECTIONS [64],
 BENCH_STREAM_REQUESTS [300], BENCH_SOAK_SECONDS [60], BENCH_SOAK_RATE [1000], BENCH_SHIP_SECONDS
 [60], BENCH_SHIP_RATES [500,1000,2000], BENCH_SHIP_MAX_LAG [2.0 s], BENCH_LITELLM [1],
 BENCH_LITELLM_RATES [50,100], BENCH_LITELLM_WORKERS [1], BENCH_OUT [bench/results/latest.json]."""
@@ -59,7 +59,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 RATES = env_list("BENCH_RATES", "100,1000", int)
 MODES = env_list("BENCH_MODES", "mongo,disk,process")
 FAULT_MODES = [m for m in env_list("BENCH_FAULT_MODES", "disk,process") if m in MODES]
-FAULT_RATES = env_list("BENCH_FAULT_RATES", "1000", int)
+FAULT_RATES = env_list("BENCH_FAULT_RATES", "100,1000", int)
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 OPEN_CONNECTIONS = int(os.environ.get("BENCH_OPEN_CONNECTIONS", "64"))
 STREAM_REQUESTS = int(os.environ.get("BENCH_STREAM_REQUESTS", "300"))
@@ -556,7 +556,7 @@ c.database.client.drop_database("bench_probe")
             r.update({"lag_samples": lags, "max_lag_seconds_second_half": max_lag_s,
                       "max_lag_records_second_half": max_lag_records, "service_kept_up": answered_ok,
                       "bounded": bool(answered_ok and max_lag_s is not None and max_lag_s <= SHIP_MAX_LAG)})
-            r["drained_after_s"] = self.wait_shipped(180)
+            r["drained_after_s"] = self.wait_shipped(90)
             steps.append(r)
             log("shipper", rate, brief(r), f"max lag {max_lag_s} s / {max_lag_records} records,",
                 f"SecantusDB {r['cpu_pct_of_one_core'].get('secantusdb')} % of a core, bounded={r['bounded']}")

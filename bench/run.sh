@@ -8,7 +8,7 @@
 # matplotlib (git-ignored; first time ~2 minutes), and compiles bench/openloop.c (the open-loop client).
 # Knobs (environment; defaults take ~13 minutes on 2 cores plus the release build):
 #   BENCH_SECONDS 10 (per measurement)      BENCH_RATES 100,1000 (open-loop rates)
-#   BENCH_MODES mongo,disk,process          BENCH_FAULT_MODES disk,process   BENCH_FAULT_RATES 1000
+#   BENCH_MODES mongo,disk,process          BENCH_FAULT_MODES disk,process   BENCH_FAULT_RATES 100,1000
 #   BENCH_SOAK_SECONDS 60 (300 for the 5-minute soak)  BENCH_SOAK_RATE 1000
 #   BENCH_SHIP_SECONDS 60  BENCH_SHIP_RATES 500,1000,2000  BENCH_SHIP_MAX_LAG 2.0 (seconds)
 #   BENCH_CONNECTIONS 32 (wrk)  BENCH_OPEN_CONNECTIONS 64  BENCH_STREAM_REQUESTS 300
