@@ -46,6 +46,7 @@ public final class InteractionSpool: Sendable {
     let logger: Logger
     let state: Mutex<SpoolState>
     let lockDescriptor: Int32
+    let filesClosed = Atomic<Bool>(false)
 
     /// Told the duration of every fsync of the log (for the fsync latency histogram).
     let syncObserver: (@Sendable (Duration) -> Void)?
@@ -72,7 +73,17 @@ public final class InteractionSpool: Sendable {
     }
 
     deinit {
-        let active = state.withLock { $0.activeDescriptor }
+        closeFiles()
+    }
+
+    /// Closes the active segment and releases the directory lock, as a process exit would; the
+    /// log takes no more appends. Idempotent. Used at release and by tests that simulate a crash.
+    func closeFiles() {
+        guard !filesClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let active = state.withLock { state -> Int32 in
+            defer { state.activeDescriptor = -1 }
+            return state.activeDescriptor
+        }
         if active >= 0 { close(active) }
         close(lockDescriptor)
     }

@@ -133,12 +133,20 @@ enum SpoolFiles {
     }
 
     /// Takes an exclusive advisory lock on `directory/LOCK` for the life of the process, so two
-    /// services never share one spool. Returns the descriptor (kept open on purpose).
+    /// services never share one spool. Returns the descriptor (kept open on purpose). A lock held
+    /// elsewhere is retried for up to a second (BLOCKING): a process that is exiting, or a child
+    /// between `fork` and `exec` that still holds a copy of the descriptor, lets go within that.
     static func lock(directory: String) throws(PersistenceError) -> Int32 {
         let path = directory + "/LOCK"
         let fd = try open(path, create: true)
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        var attempts = 0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
+            if code == EWOULDBLOCK && attempts < 100 {
+                attempts += 1
+                usleep(10_000)
+                continue
+            }
             close(fd)
             if code == EWOULDBLOCK {
                 throw PersistenceError(

@@ -91,6 +91,17 @@ public final class MongoTestServer: Sendable {
         _ = Self.reap(child, blocking: true)
     }
 
+    /// Freezes the server (SIGSTOP): it keeps its connections open and answers nothing, as a
+    /// hung database does, until `resume()`.
+    public func pause() {
+        pid.withLock { child in child.map { deliver(SIGSTOP, to: $0) } }
+    }
+
+    /// Lets a `pause()`d server run again (SIGCONT).
+    public func resume() {
+        pid.withLock { child in child.map { deliver(SIGCONT, to: $0) } }
+    }
+
     /// Stops (gracefully) and starts again on the same port and data directory.
     public func restart() async throws {
         await stop()
