@@ -2,7 +2,8 @@ import Hummingbird
 import Logging
 
 /// The per-request context of chat-service: Hummingbird's core storage plus the request id that
-/// every log line and every response carries (`X-Request-Id`).
+/// every log line and every response carries (`X-Request-Id`) and the timing behind the
+/// `Server-Timing` header.
 struct ChatRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The caller's `X-Request-Id` when it sent a usable one, else one generated here.
@@ -10,10 +11,14 @@ struct ChatRequestContext: RequestContext {
     var requestID: String
     /// The caller's key once `APIKeyAuthenticator` accepted it; `nil` while keys are off.
     var client: AuthenticatedClient?
+    /// Where this request's time went; started as the context is made (the request head has
+    /// arrived). Controllers add upstream and store time; `MetricsMiddleware` reads it.
+    let timing: RequestTiming
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.client = nil
+        self.timing = RequestTiming()
     }
 }

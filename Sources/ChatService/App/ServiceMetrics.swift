@@ -4,7 +4,8 @@ import Prometheus
 /// Every number an operator scrapes from `GET /metrics`, in one Prometheus registry owned by
 /// this application (no process-global metrics state, so tests can run many apps side by side).
 ///
-/// HTTP requests by route and status with a latency histogram; provider attempts, retries,
+/// HTTP requests by route and status with a latency histogram; the time the service itself added
+/// per route (`chat_gateway_overhead_seconds`); provider attempts, retries,
 /// fallbacks and failures by provider with an upstream latency histogram; MongoDB bulk-insert
 /// latency and batch size; spool depth; tokens by provider and model.
 final class ServiceMetrics: Sendable {
@@ -20,6 +21,14 @@ final class ServiceMetrics: Sendable {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
+    /// Finer at the low end than `latencyBuckets`: the service's own share is meant to stay
+    /// well under a millisecond.
+    private static let overheadBuckets: [Duration] = [
+        .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
+        .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+    ]
+
     private static let batchBuckets: [Double] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000]
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
@@ -31,6 +40,18 @@ final class ServiceMetrics: Sendable {
             descriptor: Self.named("chat_http_request_duration_seconds", "Time to the response head"),
             labels: [("route", route)], buckets: Self.latencyBuckets
         ).record(duration)
+    }
+
+    /// The time the service added to one request: total minus the time spent waiting on
+    /// providers (`ServerTiming.gateway`, so it includes making the interaction durable).
+    /// `route` must be the router's pattern for the matched route (or a fixed fallback), never
+    /// the caller's path, so the label set stays the fixed set of routes.
+    func recordGatewayOverhead(route: String, overhead: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: Self.named(
+                "chat_gateway_overhead_seconds", "Time the service added to a request: total minus upstream"),
+            labels: [("route", route)], buckets: Self.overheadBuckets
+        ).record(overhead)
     }
 
     /// What one finished call did upstream: each attempt, the retries among them, a fallback if
