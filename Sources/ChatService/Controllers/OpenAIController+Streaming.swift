@@ -11,15 +11,20 @@ extension OpenAIController {
     /// is written (full text, final usage) before `data: [DONE]`; an upstream failure after the
     /// first byte ends the stream with an error event; a client that goes away cancels the
     /// upstream request and its partial answer is stored as `client_disconnected`.
+    /// `timing` gets the time to the first chunk as upstream (the `Server-Timing` head goes out
+    /// then); the document's store time comes after the head and is not in it.
     func stream(
         _ request: CompletionRequest, route: ProviderRoute, deadline: ContinuousClock.Instant, call: CallRecord,
-        openAI: OpenAIChatRequest, flavour: Flavour, logger: Logger
+        openAI: OpenAIChatRequest, flavour: Flavour, timing: RequestTiming, logger: Logger
     ) async throws -> Response {
+        let upstreamStarted = ContinuousClock.now
         let started = await chain.stream(request, route: route, deadline: deadline, logger: logger)
+        timing.addUpstream(since: upstreamStarted)
         let success: StreamingChainSuccess
         switch started {
         case .failure(let failure):
-            try await recorder.record(.failure(failure), of: call, promptMessages: request.messages, logger: logger)
+            try await recorder.record(
+                .failure(failure), of: call, promptMessages: request.messages, timing: timing, logger: logger)
             logger.warning("stream failed before its first byte", metadata: ["detail": "\(failure.message)"])
             throw APIError(openAIFailure: failure)
         case .success(let value):
@@ -76,7 +81,7 @@ extension OpenAIController {
             }
             let storage: APIError?
             do throws(APIError) {
-                try await recorder.record(interaction, answered: true, logger: logger)
+                try await recorder.record(interaction, answered: true, timing: timing, logger: logger)
                 storage = nil
             } catch {
                 storage = error

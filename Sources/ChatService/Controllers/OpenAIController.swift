@@ -52,7 +52,10 @@ struct OpenAIController: Sendable {
     @Sendable func models(request: Request, context: ChatRequestContext) async throws -> Response {
         var seen = Set<String>()
         var models: [OpenAIWire.Model] = []
-        for entry in await catalog.entries(logger: context.logger) where seen.insert(entry.model.id).inserted {
+        let upstreamStarted = ContinuousClock.now
+        let entries = await catalog.entries(logger: context.logger)
+        context.timing.addUpstream(since: upstreamStarted)
+        for entry in entries where seen.insert(entry.model.id).inserted {
             models.append(
                 OpenAIWire.Model(
                     id: entry.model.id, created: Int((entry.model.created ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970),
@@ -69,7 +72,11 @@ struct OpenAIController: Sendable {
         logger[metadataKey: "interaction_id"] = .string(id)
 
         try recorder.admit(logger: logger)
-        guard let target = await catalog.resolve(openAI.model, logger: logger) else {
+        // Resolving may list a provider's models (cached for a minute): waiting on providers.
+        let resolveStarted = ContinuousClock.now
+        let resolved = await catalog.resolve(openAI.model, logger: logger)
+        context.timing.addUpstream(since: resolveStarted)
+        guard let target = resolved else {
             var error = APIError(
                 status: .notFound, code: "model_not_found",
                 message: "The model `\(openAI.model)` does not exist or is not served by any configured provider.")
@@ -89,12 +96,14 @@ struct OpenAIController: Sendable {
         if openAI.stream {
             return try await stream(
                 completionRequest, route: route, deadline: deadline, call: call, openAI: openAI, flavour: flavour,
-                logger: logger)
+                timing: context.timing, logger: logger)
         }
 
+        let upstreamStarted = ContinuousClock.now
         let result = await chain.complete(completionRequest, route: route, deadline: deadline, logger: logger)
+        context.timing.addUpstream(since: upstreamStarted)
         let interaction = try await recorder.record(
-            result, of: call, promptMessages: completionRequest.messages, logger: logger)
+            result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
         switch result {
         case .failure(let failure):
             logger.warning("completion failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])

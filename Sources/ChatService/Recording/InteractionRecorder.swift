@@ -24,17 +24,23 @@ struct InteractionRecorder: Sendable {
 
     /// Records the SPEC §4 document of a call the chain finished (answered or failed) and returns
     /// it; `promptMessages` feed the token estimate when the provider reported no usage.
+    /// The time the log takes is added to `timing`'s store time.
     @discardableResult
     func record(
-        _ result: ChainResult, of call: CallRecord, promptMessages: [ChatMessage], logger: Logger
+        _ result: ChainResult, of call: CallRecord, promptMessages: [ChatMessage], timing: RequestTiming,
+        logger: Logger
     ) async throws(APIError) -> Interaction {
         let interaction = Interaction(call: call, result: result, promptMessages: promptMessages, answeredAt: Date())
-        try await record(interaction, answered: result.isSuccess, logger: logger)
+        try await record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
         return interaction
     }
 
-    func record(_ interaction: Interaction, answered: Bool, logger: Logger) async throws(APIError) {
+    func record(
+        _ interaction: Interaction, answered: Bool, timing: RequestTiming, logger: Logger
+    ) async throws(APIError) {
         metrics.recordCall(interaction)
+        let storeStarted = ContinuousClock.now
+        defer { timing.addStore(since: storeStarted) }
         do {
             try await log.record(interaction)
         } catch {
