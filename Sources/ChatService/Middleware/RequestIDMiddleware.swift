@@ -3,8 +3,9 @@ import Hummingbird
 import Logging
 
 /// Gives every request an id, puts it in the logger's metadata (`request_id`) and echoes it in
-/// `X-Request-Id` on every response, errors included, so a caller's report can be matched to
-/// our log lines and to the stored interaction.
+/// `X-Request-Id` on every response, errors included (an error no route turned into a response
+/// becomes a bare 500 here), so a caller's report can be matched to our log lines and to the
+/// stored interaction.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = ChatRequestContext
 
@@ -22,6 +23,11 @@ struct RequestIDMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        } catch {
+            // What Hummingbird would answer (a bare 500), but here, so it too carries the
+            // request id (and, outside, `Server-Timing`) and the error is logged with the id.
+            context.logger.error("unexpected error; answering 500", metadata: ["error": "\(error)"])
+            response = Response(status: .internalServerError)
         }
         response.headers[Self.headerName] = requestID
         return response
