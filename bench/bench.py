@@ -505,7 +505,8 @@ c.database.client.drop_database("bench_probe")
         def sample():
             t0 = time.monotonic()
             while not stop.is_set():
-                samples.append([round(time.monotonic() - t0, 1), status_kb(pid, "VmRSS")])
+                lag = find_lag(self.ready()) or {}
+                samples.append([round(time.monotonic() - t0, 1), status_kb(pid, "VmRSS"), lag.get("records")])
                 stop.wait(2)
         t = threading.Thread(target=sample)
         t.start()

@@ -26,8 +26,10 @@ def pq(run, digits=2):
     if not run:
         return "–"
     lat = run["latency_ms"]
-    bad = run.get("errors", 0) + run.get("non2xx", 0) + run.get("unfinished", 0)
-    mark = f" ({bad} failed)" if bad else ""
+    failed = run.get("errors", 0) + run.get("non2xx", 0)
+    marks = ([f"{failed} failed"] if failed else []) + (
+        [f"{run['unfinished']} unanswered 5 s after the end"] if run.get("unfinished") else [])
+    mark = f" ({', '.join(marks)})" if marks else ""
     short = "" if run.get("achieved_rps", run["offered_rps"]) >= 0.98 * run["offered_rps"] else \
         f", {f(run['achieved_rps'], 0)} achieved"
     return f"{f(lat['p50'], digits)} / {f(lat['p99'], digits)}{short}{mark}"
@@ -164,7 +166,9 @@ def markdown(r):
             lines += ["", f"**Soak** (`DURABILITY={mode}`, `/v1/chat` at {so['offered_rps']:,} RPS open loop for "
                       f"{so['seconds']} s): p50 / p99 {pq(so)} ms; RSS {f(so['rss_kb_early_mean'] / 1024, 1)} MiB "
                       f"early → {f(so['rss_kb_late_mean'] / 1024, 1)} MiB late (mean of the first / last fifth of "
-                      f"the samples); VmHWM {f(so['service_hwm_kb'] / 1024, 1)} MiB."]
+                      f"the samples); VmHWM {f(so['service_hwm_kb'] / 1024, 1)} MiB"
+                      + (f"; shipping lag {f(so['rss_kb_samples'][-1][2], 0)} records at the end"
+                         if len(so["rss_kb_samples"][-1]) > 2 else "") + "."]
         sh = md.get("shipper")
         if sh:
             if sh.get("skipped"):
@@ -253,7 +257,7 @@ def targets(r):
                 ok = ratio is not None and ratio <= 1.2 and not bad
                 out.append(f"| MongoDB {fault}: p99 within 20 % of MongoDB up (`{mode}`, {x['offered_rps']:,} RPS) | "
                            f"{f(x['latency_ms']['p99'], 2)} ms vs {f(x['latency_ms']['p99'] / ratio if ratio else None, 2)} ms "
-                           f"= ×{f(ratio)}" + (f", {bad} requests failed" if bad else "") + f" | {verdict(ok)} |")
+                           f"= ×{f(ratio)}" + (f", {bad} requests failed or unanswered" if bad else "") + f" | {verdict(ok)} |")
     for mode, md in modes.items():
         hwm = md.get("hwm_after_max_rps_kb")
         if hwm:
