@@ -9,23 +9,11 @@ import NIOPosix
 public struct PersistenceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of failure this is, as far as the service cares.
     public enum Code: String, Sendable, Equatable {
-        /// The database could not be reached (see `MongoError.Code.unreachable`).
-        case unreachable
-        /// A document with the same `_id` (or unique key) already exists.
-        case duplicateKey
-        /// The server rejected a write for another reason (validation, write concern, …).
-        case writeFailed
-        /// A command (ping, createIndexes, find, count) failed for a reason other than reachability.
-        case commandFailed
-        /// The connection string could not be parsed or used.
-        case invalidURI
-        /// A document could not be built or parsed (too large, malformed).
-        case invalidDocument
-        /// The store or its thread pool has been shut down.
-        case shutdown
-        /// The spool has no room for the interaction (`SPOOL_MAX_BYTES`).
+        // MongoDB's failures, one for one as `MongoError.Code` names and documents them:
+        case unreachable, duplicateKey, writeFailed, commandFailed, invalidURI, invalidDocument, shutdown
+        /// The write-ahead log has no room for the interaction (`SPOOL_MAX_BYTES`).
         case spoolFull
-        /// The spool cannot be written (disk full, I/O error, permissions).
+        /// The write-ahead log cannot be written (disk full, I/O error, permissions).
         case spoolUnwritable
     }
 

@@ -5,11 +5,7 @@ extension ChatProvider {
     /// Answers with `complete` and delivers the whole answer as a single chunk; the first-byte
     /// timeout bounds the whole call, since nothing arrives before the end.
     public func stream(
-        _ request: CompletionRequest,
-        model: String,
-        firstByteTimeout: Duration,
-        idleTimeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
         let completion = try await complete(request, model: model, timeout: firstByteTimeout, logger: logger)
         return CompletionStream(chunks: [

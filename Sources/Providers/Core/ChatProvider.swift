@@ -11,10 +11,7 @@ public protocol ChatProvider: Sendable {
     var defaultModel: String { get }
     /// Sends one request and returns the whole answer. `timeout` bounds connect to last byte.
     func complete(
-        _ request: CompletionRequest,
-        model: String,
-        timeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion
 
     /// Sends one streaming request and returns once the provider has accepted it (a 2xx head);
@@ -25,11 +22,7 @@ public protocol ChatProvider: Sendable {
     /// `firstByteTimeout` bounds connect to the first chunk; `idleTimeout` bounds each later gap
     /// between chunks. Failures after that are thrown by the stream.
     func stream(
-        _ request: CompletionRequest,
-        model: String,
-        firstByteTimeout: Duration,
-        idleTimeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream
 
     /// The models this provider serves right now (one HTTP exchange, or one per page for

@@ -7,11 +7,7 @@ import NIOHTTP1
 extension GeminiProvider {
     /// `POST …/models/{model}:streamGenerateContent?alt=sse` with the same body as `complete`.
     public func stream(
-        _ request: CompletionRequest,
-        model: String,
-        firstByteTimeout: Duration,
-        idleTimeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
         try await transport.openStream(
             url: url(model: model, method: "streamGenerateContent") + "?alt=sse",

@@ -46,10 +46,7 @@ public struct GeminiProvider: ChatProvider {
     }
 
     public func complete(
-        _ request: CompletionRequest,
-        model: String,
-        timeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
         try await transport.post(
             url: url(model: model),

@@ -7,11 +7,7 @@ import NIOHTTP1
 extension OllamaProvider {
     /// `POST /api/chat` with `"stream": true`, read as NDJSON while it arrives.
     public func stream(
-        _ request: CompletionRequest,
-        model: String,
-        firstByteTimeout: Duration,
-        idleTimeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
         var wire = Self.requestBody(for: request, model: model)
         wire.stream = true

@@ -24,10 +24,7 @@ public struct OllamaProvider: ChatProvider {
     }
 
     public func complete(
-        _ request: CompletionRequest,
-        model: String,
-        timeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
         try await transport.post(
             url: "\(baseURL)/api/chat",

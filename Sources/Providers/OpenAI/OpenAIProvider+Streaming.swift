@@ -4,11 +4,7 @@ import NIOHTTP1
 extension OpenAIProvider {
     /// `POST {base}/chat/completions` with `stream: true` and `stream_options.include_usage`.
     public func stream(
-        _ request: CompletionRequest,
-        model: String,
-        firstByteTimeout: Duration,
-        idleTimeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
         try await transport.openStream(
             url: "\(baseURL)/chat/completions",

@@ -38,10 +38,7 @@ public struct OpenAIProvider: ChatProvider {
     }
 
     public func complete(
-        _ request: CompletionRequest,
-        model: String,
-        timeout: Duration,
-        logger: Logger
+        _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
         try await transport.post(
             url: "\(baseURL)/chat/completions",
