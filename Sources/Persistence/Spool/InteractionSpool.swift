@@ -35,7 +35,7 @@ public final class InteractionSpool: Sendable {
     /// load (SPEC §5 allows 50 ms; without load it is fsync'd right after the write).
     static let maxUnsyncedInterval: Duration = .milliseconds(20)
     /// How many bytes of just-written records are kept in memory for the shipper.
-    static let shipQueueMaxBytes = 32 * 1024 * 1024
+    static let shipQueueMaxBytes = 8 * 1024 * 1024
 
     public let directory: String
     public let maxBytes: Int
