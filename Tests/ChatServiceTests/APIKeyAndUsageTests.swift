@@ -1,12 +1,13 @@
-@testable import ChatService
 import Foundation
-import MongoDriver
 import HTTPTypes
 import HummingbirdTesting
+import MongoDriver
 import NIOCore
 import Persistence
 import TestSupport
 import Testing
+
+@testable import ChatService
 
 @Suite("API keys and token usage")
 struct APIKeyAndUsageTests {
@@ -29,11 +30,15 @@ struct APIKeyAndUsageTests {
         return (try #require(body["id"] as? String), try #require(body["key"] as? String))
     }
 
-    static func chat(_ client: any TestClientProtocol, headers: HTTPFields, prompt: String = "hi") async throws -> TestResponse {
+    static func chat(
+        _ client: any TestClientProtocol, headers: HTTPFields, prompt: String = "hi"
+    ) async throws -> TestResponse {
         try await client.postChat(#"{"userId": "u", "prompt": "\#(prompt)"}"#, headers: headers)
     }
 
-    @Test("with ADMIN_API_KEY set, /v1 routes refuse a missing or unknown key: SPEC shape on /v1/chat, OpenAI shape on /v1/chat/completions")
+    @Test(
+        "with ADMIN_API_KEY set, /v1 routes refuse a missing or unknown key: SPEC shape on /v1/chat, OpenAI shape on /v1/chat/completions"
+    )
     func refusesWithoutKey() async throws {
         try await Self.withKeys { harness, client in
             let missing = try await Self.chat(client, headers: [:])
@@ -55,7 +60,8 @@ struct APIKeyAndUsageTests {
         }
     }
 
-    @Test("a created key works as Bearer and X-API-Key, is stored only as its SHA-256, and its id lands in each document")
+    @Test(
+        "a created key works as Bearer and X-API-Key, is stored only as its SHA-256, and its id lands in each document")
     func createdKeyWorks() async throws {
         try await Self.withKeys { harness, client in
             let (id, key) = try await Self.createKey(client, name: "billing")
@@ -72,7 +78,8 @@ struct APIKeyAndUsageTests {
             #expect(!stored[0].contains(key), "the key itself is never stored")
             #expect(stored[0].contains(key.sha256Hex))
 
-            let listing = try await client.execute(uri: "/admin/keys", method: .get, headers: Self.bearer(Self.adminKey))
+            let listing = try await client.execute(
+                uri: "/admin/keys", method: .get, headers: Self.bearer(Self.adminKey))
             let keys = try #require(try listing.json()["keys"] as? [[String: Any]])
             #expect(keys.count == 1 && keys[0]["id"] as? String == id && keys[0]["name"] as? String == "billing")
             #expect(keys[0]["key"] == nil && keys[0]["revoked"] as? Bool == false)
@@ -84,10 +91,12 @@ struct APIKeyAndUsageTests {
         try await Self.withKeys { _, client in
             let (id, key) = try await Self.createKey(client, name: "temp")
             #expect(try await Self.chat(client, headers: Self.bearer(key)).status == .ok)
-            let revoke = try await client.execute(uri: "/admin/keys/\(id)", method: .delete, headers: Self.bearer(Self.adminKey))
+            let revoke = try await client.execute(
+                uri: "/admin/keys/\(id)", method: .delete, headers: Self.bearer(Self.adminKey))
             #expect(revoke.status == .ok)
             #expect(try await Self.chat(client, headers: Self.bearer(key)).status == .unauthorized)
-            let again = try await client.execute(uri: "/admin/keys/nope", method: .delete, headers: Self.bearer(Self.adminKey))
+            let again = try await client.execute(
+                uri: "/admin/keys/nope", method: .delete, headers: Self.bearer(Self.adminKey))
             #expect(again.status == .notFound)
         }
     }
@@ -111,7 +120,9 @@ struct APIKeyAndUsageTests {
         }
     }
 
-    @Test("usage totals equal the sums over the stored documents, by model, day and provider; a client key sees only its own")
+    @Test(
+        "usage totals equal the sums over the stored documents, by model, day and provider; a client key sees only its own"
+    )
     func usageMatchesDocuments() async throws {
         try await Self.withKeys { harness, client in
             let (aliceID, alice) = try await Self.createKey(client, name: "alice")
@@ -160,7 +171,8 @@ struct APIKeyAndUsageTests {
                 #expect(rows.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == allTruth.requests)
             }
             let today = String(ISO8601Timestamp.string(from: Date()).prefix(10))  // the UTC day, YYYY-MM-DD
-            let byDay = try await client.execute(uri: "/v1/usage?groupBy=day", method: .get, headers: Self.bearer(Self.adminKey))
+            let byDay = try await client.execute(
+                uri: "/v1/usage?groupBy=day", method: .get, headers: Self.bearer(Self.adminKey))
             #expect((try byDay.json()["groups"] as? [[String: Any]])?.first?["key"] as? String == today)
 
             let future = try await client.execute(
@@ -170,7 +182,8 @@ struct APIKeyAndUsageTests {
                 uri: "/v1/usage?userId=nobody", method: .get, headers: Self.bearer(Self.adminKey))
             #expect((try byUser.json()["totals"] as? [String: Any])?["requests"] as? Int == 0)
             for bad in ["groupBy=week", "from=yesterday", "from=2026-02-01&to=2026-01-01"] {
-                let response = try await client.execute(uri: "/v1/usage?\(bad)", method: .get, headers: Self.bearer(Self.adminKey))
+                let response = try await client.execute(
+                    uri: "/v1/usage?\(bad)", method: .get, headers: Self.bearer(Self.adminKey))
                 #expect(response.status == .badRequest, "\(bad)")
             }
         }

@@ -66,7 +66,9 @@ struct ChatRejectionTests {
         }
     }
 
-    @Test("with MongoDB unreachable and no room in the spool a chat gets 503 with Retry-After quickly and readiness says down")
+    @Test(
+        "with MongoDB unreachable and no room in the spool a chat gets 503 with Retry-After quickly and readiness says down"
+    )
     func databaseUnreachable() async throws {
         let refusing = try RefusingPort()
         try await ChatServiceHarness.run(configure: {

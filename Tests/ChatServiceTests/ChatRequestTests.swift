@@ -52,7 +52,8 @@ struct ChatRequestTests {
 struct FormattingTests {
     @Test("timestamps are ISO 8601 UTC with milliseconds and Z")
     func timestampFormat() {
-        #expect(ISO8601Timestamp.string(from: Date(timeIntervalSince1970: 1_781_533_920.125)) == "2026-06-15T14:32:00.125Z")
+        #expect(
+            ISO8601Timestamp.string(from: Date(timeIntervalSince1970: 1_781_533_920.125)) == "2026-06-15T14:32:00.125Z")
         #expect(ISO8601Timestamp.string(from: Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(ISO8601Timestamp.string(from: Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00.500Z")
     }

@@ -1,8 +1,8 @@
 import ChatService
 import Foundation
-import MongoDriver
 import HTTPTypes
 import HummingbirdTesting
+import MongoDriver
 import NIOCore
 import NIOPosix
 import Persistence
@@ -40,7 +40,8 @@ struct ChatRouteTests {
     @Test("Gemini as primary gets the key header and its usageMetadata becomes the usage")
     func answeredByGemini() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
-            harness.double.script([.success(text: "Gemini says hi", promptTokens: 7, completionTokens: 4)], for: .gemini)
+            harness.double.script(
+                [.success(text: "Gemini says hi", promptTokens: 7, completionTokens: 4)], for: .gemini)
             let response = try await client.postChat(#"{"userId":"u","prompt":"hi"}"#)
             #expect(response.status == .ok)
             let body = try response.json()
@@ -62,14 +63,16 @@ struct ChatRouteTests {
     @Test("a 503 is retried on the same provider after the delay its Retry-After asks for")
     func retriesAfter503() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
-            harness.double.script([.error(status: 503, retryAfter: "1"), .success(text: "second time lucky")], for: .gemini)
+            harness.double.script(
+                [.error(status: 503, retryAfter: "1"), .success(text: "second time lucky")], for: .gemini)
             let response = try await client.postChat(#"{"userId":"u","prompt":"hi"}"#)
             #expect(response.status == .ok)
             let body = try response.json()
             #expect(body["response"] as? String == "second time lucky")
             #expect(body["attempts"] as? Int == 2)
             #expect(body["fallback"] as? Bool == false)
-            #expect(harness.backoffs.durations == [.seconds(1)], "Retry-After: 1 must hold the retry back a full second")
+            #expect(
+                harness.backoffs.durations == [.seconds(1)], "Retry-After: 1 must hold the retry back a full second")
             #expect(harness.double.requests(for: .gemini).count == 2)
             let document = try await harness.storedDocument(id: try #require(body["id"] as? String))
             try expectStoredAnswer(document, matches: body, requestID: response.headers[.requestID])
@@ -139,13 +142,17 @@ struct ChatRouteTests {
     func allProvidersFail() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
             harness.double.script(Array(repeating: .error(status: 503), count: 3), for: .gemini)
-            harness.double.script(Array(repeating: .error(status: 500, message: "runner crashed"), count: 3), for: .ollama)
+            harness.double.script(
+                Array(repeating: .error(status: 500, message: "runner crashed"), count: 3), for: .ollama)
             let response = try await client.postChat(#"{"userId":"u-502","prompt":"hi"}"#)
             #expect(response.status == .badGateway)
             let error = try #require(try response.json()["error"] as? [String: Any])
             #expect(error["code"] as? String == "providers_failed")
             let listed = try #require(error["attempts"] as? [[String: Any]])
-            #expect(listed.map { $0["provider"] as? String } == ["gemini", "gemini", "gemini", "ollama", "ollama", "ollama"])
+            #expect(
+                listed.map { $0["provider"] as? String } == [
+                    "gemini", "gemini", "gemini", "ollama", "ollama", "ollama",
+                ])
             #expect(listed.map { $0["status"] as? String } == ["503", "503", "503", "500", "500", "500"])
             #expect((listed[3]["message"] as? String)?.contains("runner crashed") == true)
 
@@ -166,7 +173,8 @@ struct ChatRouteTests {
     @Test("an attempt that outlives PROVIDER_TIMEOUT_MS is recorded as a timeout and retried")
     func providerTimeout() async throws {
         try await ChatServiceHarness.run(configure: { $0.providerTimeout = .seconds(1) }) { harness, client in
-            harness.double.script([.success(text: "too late").delayed(by: .seconds(4)), .success(text: "in time")], for: .ollama)
+            harness.double.script(
+                [.success(text: "too late").delayed(by: .seconds(4)), .success(text: "in time")], for: .ollama)
             async let answer = client.postChat(#"{"userId":"u","prompt":"hi"}"#)
             // Once the first attempt is in flight, let its PROVIDER_TIMEOUT_MS pass at once.
             _ = await harness.double.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
@@ -202,7 +210,8 @@ struct ChatRouteTests {
     @Test("when REQUEST_TIMEOUT_MS passes the caller gets 504 promptly and an error document is stored")
     func requestDeadline() async throws {
         try await ChatServiceHarness.run(configure: { $0.requestTimeout = .milliseconds(500) }) { harness, client in
-            harness.double.script(Array(repeating: .success(text: "slow").delayed(by: .seconds(3)), count: 3), for: .ollama)
+            harness.double.script(
+                Array(repeating: .success(text: "slow").delayed(by: .seconds(3)), count: 3), for: .ollama)
             let started = ContinuousClock.now
             let response = try await client.postChat(#"{"userId":"u-504","prompt":"hi"}"#)
             let elapsed = ContinuousClock.now - started
@@ -237,14 +246,16 @@ struct ChatRouteTests {
 
             let answered = try await client.postChat(#"{"userId":"u","prompt":"hi","model":"gemini-2.5-flash"}"#)
             #expect(answered.status == .ok)
-            #expect(harness.double.requests(for: .gemini).last?.path == "/v1beta/models/gemini-2.5-flash:generateContent")
+            #expect(
+                harness.double.requests(for: .gemini).last?.path == "/v1beta/models/gemini-2.5-flash:generateContent")
         }
     }
 
     @Test("the caller's X-Request-Id is echoed and stored; without one an id is generated")
     func requestIDs() async throws {
         try await ChatServiceHarness.run { harness, client in
-            let response = try await client.postChat(#"{"userId":"u","prompt":"hi"}"#, headers: [.requestID: "trace-42"])
+            let response = try await client.postChat(
+                #"{"userId":"u","prompt":"hi"}"#, headers: [.requestID: "trace-42"])
             #expect(response.headers[.requestID] == "trace-42")
             let document = try await harness.storedDocument(id: try #require(try response.json()["id"] as? String))
             #expect(document["requestId"] as? String == "trace-42")
@@ -283,23 +294,30 @@ func expectStoredAnswer(
     #expect(requestedAt <= timestamp, sourceLocation: sourceLocation)
     let answeredAt = (body["timestamp"] as? String).flatMap(ExtendedJSON.milliseconds(iso8601:))
     #expect(answeredAt == timestamp, "the stored timestamp is the one returned", sourceLocation: sourceLocation)
-    #expect(Int(try ExtendedJSON.int32(document["latencyMs"], sourceLocation: sourceLocation)) == body["latencyMs"] as? Int, sourceLocation: sourceLocation)
+    #expect(
+        Int(try ExtendedJSON.int32(document["latencyMs"], sourceLocation: sourceLocation)) == body["latencyMs"] as? Int,
+        sourceLocation: sourceLocation)
     let attempts = try #require(document["attempts"] as? [[String: Any]], sourceLocation: sourceLocation)
     #expect(attempts.count == body["attempts"] as? Int, sourceLocation: sourceLocation)
     for attempt in attempts {
         #expect(attempt["provider"] is String && attempt["model"] is String, sourceLocation: sourceLocation)
-        #expect(attempt["status"] is String || (try? ExtendedJSON.int32(attempt["status"])) != nil, sourceLocation: sourceLocation)
+        #expect(
+            attempt["status"] is String || (try? ExtendedJSON.int32(attempt["status"])) != nil,
+            sourceLocation: sourceLocation)
         _ = try ExtendedJSON.int32(attempt["latencyMs"], sourceLocation: sourceLocation)
     }
     let last = try #require(attempts.last, sourceLocation: sourceLocation)
     #expect(last["provider"] as? String == body["provider"] as? String, sourceLocation: sourceLocation)
-    #expect(try ExtendedJSON.int32(last["status"], sourceLocation: sourceLocation) == 200, sourceLocation: sourceLocation)
+    #expect(
+        try ExtendedJSON.int32(last["status"], sourceLocation: sourceLocation) == 200, sourceLocation: sourceLocation)
     #expect(last["error"] == nil, sourceLocation: sourceLocation)
     #expect(document["fallback"] as? Bool == body["fallback"] as? Bool, sourceLocation: sourceLocation)
     let usage = try #require(document["usage"] as? [String: Any], sourceLocation: sourceLocation)
     let returnedUsage = try #require(body["usage"] as? [String: Any], sourceLocation: sourceLocation)
     for key in ["promptTokens", "completionTokens", "totalTokens"] {
-        #expect(Int(try ExtendedJSON.int32(usage[key], sourceLocation: sourceLocation)) == returnedUsage[key] as? Int, sourceLocation: sourceLocation)
+        #expect(
+            Int(try ExtendedJSON.int32(usage[key], sourceLocation: sourceLocation)) == returnedUsage[key] as? Int,
+            sourceLocation: sourceLocation)
     }
     #expect(usage["estimated"] == nil, sourceLocation: sourceLocation)
     #expect(document["stream"] as? Bool == false, sourceLocation: sourceLocation)

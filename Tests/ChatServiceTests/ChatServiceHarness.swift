@@ -6,8 +6,8 @@ import HummingbirdTesting
 import Logging
 import MongoDriver
 import NIOCore
-import NIOPosix
 import NIOFoundationCompat
+import NIOPosix
 import Persistence
 import Providers
 import TestSupport
@@ -55,10 +55,12 @@ struct ChatServiceHarness {
         configure(&configuration)
         let reader = try MongoDatabase.forTesting(uri: configuration.mongoURI, name: configuration.mongoDatabase)
         let harness = ChatServiceHarness(
-            double: double, configuration: configuration, reader: reader, clock: AdjustableClock(), backoffs: SleepRecorder())
+            double: double, configuration: configuration, reader: reader, clock: AdjustableClock(),
+            backoffs: SleepRecorder())
         do {
             let app = try await buildApplication(
-                configuration: configuration, providerClock: ProviderClock(harness.clock), retrySleep: harness.backoffs.sleep)
+                configuration: configuration, providerClock: ProviderClock(harness.clock),
+                retrySleep: harness.backoffs.sleep)
             try await app.test(.router) { client in
                 try await body(harness, client)
             }
@@ -102,15 +104,19 @@ extension TestResponse {
 enum ExtendedJSON {
     /// The value of an int32 (`{"$numberInt": "12"}`); fails the test for any other type.
     static func int32(_ value: Any?, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32 {
-        let wrapped = try #require(value as? [String: Any], "not a BSON int32: \(String(describing: value))", sourceLocation: sourceLocation)
-        let text = try #require(wrapped["$numberInt"] as? String, "not a BSON int32: \(wrapped)", sourceLocation: sourceLocation)
+        let wrapped = try #require(
+            value as? [String: Any], "not a BSON int32: \(String(describing: value))", sourceLocation: sourceLocation)
+        let text = try #require(
+            wrapped["$numberInt"] as? String, "not a BSON int32: \(wrapped)", sourceLocation: sourceLocation)
         return try #require(Int32(text), sourceLocation: sourceLocation)
     }
 
     /// The milliseconds since 1970 of a BSON date (`{"$date": {"$numberLong": "…"}}`).
     static func dateMilliseconds(_ value: Any?, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int64 {
-        let wrapped = try #require(value as? [String: Any], "not a BSON date: \(String(describing: value))", sourceLocation: sourceLocation)
-        let date = try #require(wrapped["$date"] as? [String: Any], "not a BSON date: \(wrapped)", sourceLocation: sourceLocation)
+        let wrapped = try #require(
+            value as? [String: Any], "not a BSON date: \(String(describing: value))", sourceLocation: sourceLocation)
+        let date = try #require(
+            wrapped["$date"] as? [String: Any], "not a BSON date: \(wrapped)", sourceLocation: sourceLocation)
         let text = try #require(date["$numberLong"] as? String, sourceLocation: sourceLocation)
         return try #require(Int64(text), sourceLocation: sourceLocation)
     }

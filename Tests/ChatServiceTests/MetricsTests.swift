@@ -17,7 +17,9 @@ struct MetricsTests {
         return nil
     }
 
-    @Test("counters move with traffic: requests, provider attempts, retries, fallbacks, failures, tokens, MongoDB writes, spool")
+    @Test(
+        "counters move with traffic: requests, provider attempts, retries, fallbacks, failures, tokens, MongoDB writes, spool"
+    )
     func countersMove() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
             let before = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
@@ -41,8 +43,11 @@ struct MetricsTests {
             #expect(Self.value(text, #"chat_provider_retries_total{provider="gemini"}"#) == 1)
             #expect(Self.value(text, #"chat_provider_failures_total{provider="gemini"}"#) == 2)
             #expect(Self.value(text, #"chat_provider_fallbacks_total{provider="ollama"}"#) == 1)
-            #expect(Self.value(text, #"chat_tokens_total{provider="gemini",model="gemini-2.0-flash",kind="prompt"}"#) == 3)
-            #expect(Self.value(text, #"chat_tokens_total{provider="gemini",model="gemini-2.0-flash",kind="completion"}"#) == 2)
+            #expect(
+                Self.value(text, #"chat_tokens_total{provider="gemini",model="gemini-2.0-flash",kind="prompt"}"#) == 3)
+            #expect(
+                Self.value(text, #"chat_tokens_total{provider="gemini",model="gemini-2.0-flash",kind="completion"}"#)
+                    == 2)
             #expect(Self.value(text, "chat_mongodb_documents_stored_total") == 2)
             #expect((Self.value(text, "chat_mongodb_batch_size_count") ?? 0) >= 1)
             #expect((Self.value(text, #"chat_http_request_duration_seconds_count{route="/v1/chat"}"#) ?? 0) == 3)

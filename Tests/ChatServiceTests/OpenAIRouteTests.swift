@@ -10,7 +10,9 @@ import Testing
 
 @Suite("OpenAI-compatible routes: mapping, streaming, errors and stored documents")
 struct OpenAIRouteTests {
-    static func post(_ client: any TestClientProtocol, _ path: String, _ body: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+    static func post(
+        _ client: any TestClientProtocol, _ path: String, _ body: String, headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var headers = headers
         headers[.contentType] = "application/json"
         return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
@@ -27,11 +29,14 @@ struct OpenAIRouteTests {
         try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     }
 
-    @Test("a chat completion maps messages and options to Ollama, answers in OpenAI's shape and stores the conversation")
+    @Test(
+        "a chat completion maps messages and options to Ollama, answers in OpenAI's shape and stores the conversation")
     func chatCompletionThroughOllama() async throws {
         try await ChatServiceHarness.run { harness, client in
             harness.double.script([.success(text: "Four.", promptTokens: 12, completionTokens: 2)], for: .ollama)
-            let response = try await Self.post(client, "/v1/chat/completions", """
+            let response = try await Self.post(
+                client, "/v1/chat/completions",
+                """
                 {"model": "llama3.2", "user": "u-42", "temperature": 0.2, "top_p": 0.9, "max_tokens": 50, "stop": "END",
                  "messages": [{"role": "system", "content": "Answer briefly."},
                               {"role": "user", "content": "2+2?"},
@@ -52,7 +57,9 @@ struct OpenAIRouteTests {
             #expect(message["content"] as? String == "Four.")
             #expect(message["refusal"] is NSNull)
             let usage = try #require(body["usage"] as? [String: Any])
-            #expect(usage["prompt_tokens"] as? Int == 12 && usage["completion_tokens"] as? Int == 2 && usage["total_tokens"] as? Int == 14)
+            #expect(
+                usage["prompt_tokens"] as? Int == 12 && usage["completion_tokens"] as? Int == 2
+                    && usage["total_tokens"] as? Int == 14)
 
             let sent = try #require(harness.double.requests(for: .ollama).first?.jsonBody)
             let sentMessages = try #require(sent["messages"] as? [[String: Any]])
@@ -84,7 +91,9 @@ struct OpenAIRouteTests {
     @Test("a Gemini model gets systemInstruction, model-role turns and generationConfig; max_completion_tokens wins")
     func chatCompletionThroughGemini() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
-            let response = try await Self.post(client, "/v1/chat/completions", """
+            let response = try await Self.post(
+                client, "/v1/chat/completions",
+                """
                 {"model": "gemini-2.0-flash", "max_tokens": 10, "max_completion_tokens": 64, "stop": ["a", "b"],
                  "messages": [{"role": "developer", "content": "Be terse."}, {"role": "user", "content": "hi"},
                               {"role": "assistant", "content": "hello"}, {"role": "user", "content": "bye"}]}
@@ -107,7 +116,8 @@ struct OpenAIRouteTests {
     func providerPrefixedModel() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
             let response = try await Self.post(
-                client, "/v1/chat/completions", #"{"model": "ollama/qwen3:8b", "messages": [{"role": "user", "content": "hi"}]}"#)
+                client, "/v1/chat/completions",
+                #"{"model": "ollama/qwen3:8b", "messages": [{"role": "user", "content": "hi"}]}"#)
             #expect(response.status == .ok)
             #expect(harness.double.requests(for: .ollama).first?.jsonBody?["model"] as? String == "qwen3:8b")
             #expect(harness.double.requests(for: .gemini).isEmpty)
@@ -118,7 +128,8 @@ struct OpenAIRouteTests {
     func unknownModel() async throws {
         try await ChatServiceHarness.run { harness, client in
             let response = try await Self.post(
-                client, "/v1/chat/completions", #"{"model": "gpt-99", "messages": [{"role": "user", "content": "hi"}]}"#)
+                client, "/v1/chat/completions", #"{"model": "gpt-99", "messages": [{"role": "user", "content": "hi"}]}"#
+            )
             #expect(response.status == .notFound)
             let error = try #require(try response.json()["error"] as? [String: Any])
             #expect(error["code"] as? String == "model_not_found")
@@ -135,10 +146,19 @@ struct OpenAIRouteTests {
             (#"{"messages": [{"role": "user", "content": "hi"}]}"#, "model"),
             (#"{"model": "llama3.2", "messages": []}"#, "messages"),
             (#"{"model": "llama3.2", "messages": [{"role": "tool", "content": "x"}]}"#, "messages[0].role"),
-            (#"{"model": "llama3.2", "messages": [{"role": "user", "content": [{"type": "image_url"}]}]}"#, "messages[0].content"),
-            (#"{"model": "llama3.2", "temperature": 3, "messages": [{"role": "user", "content": "hi"}]}"#, "temperature"),
+            (
+                #"{"model": "llama3.2", "messages": [{"role": "user", "content": [{"type": "image_url"}]}]}"#,
+                "messages[0].content"
+            ),
+            (
+                #"{"model": "llama3.2", "temperature": 3, "messages": [{"role": "user", "content": "hi"}]}"#,
+                "temperature"
+            ),
             (#"{"model": "llama3.2", "n": 2, "messages": [{"role": "user", "content": "hi"}]}"#, "n"),
-            (#"{"model": "llama3.2", "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "hi"}]}"#, "stream_options"),
+            (
+                #"{"model": "llama3.2", "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "hi"}]}"#,
+                "stream_options"
+            ),
             (#"{"model": 5, "messages": [{"role": "user", "content": "hi"}]}"#, "model"),
         ])
     func badBodies(body: String, param: String) async throws {
@@ -153,12 +173,15 @@ struct OpenAIRouteTests {
         }
     }
 
-    @Test("a streamed chat completion sends role, content deltas, finish, usage and [DONE], then stores the whole answer")
+    @Test(
+        "a streamed chat completion sends role, content deltas, finish, usage and [DONE], then stores the whole answer")
     func streamedChatCompletion() async throws {
         try await ChatServiceHarness.run { harness, client in
             harness.double.script(
                 [.streamed(["Hello", " streaming", " world"], promptTokens: 5, completionTokens: 3)], for: .ollama)
-            let response = try await Self.post(client, "/v1/chat/completions", """
+            let response = try await Self.post(
+                client, "/v1/chat/completions",
+                """
                 {"model": "llama3.2", "stream": true, "stream_options": {"include_usage": true},
                  "messages": [{"role": "user", "content": "greet"}]}
                 """)
@@ -189,19 +212,26 @@ struct OpenAIRouteTests {
         }
     }
 
-    @Test("an upstream failure before the first byte falls back; after it, the stream ends with an error event and an error document")
+    @Test(
+        "an upstream failure before the first byte falls back; after it, the stream ends with an error event and an error document"
+    )
     func streamFailures() async throws {
         try await ChatServiceHarness.run(providers: [.gemini, .ollama]) { harness, client in
             harness.double.script([.error(status: 400)], for: .gemini)
-            let fellBack = try await Self.post(client, "/v1/chat/completions", """
+            let fellBack = try await Self.post(
+                client, "/v1/chat/completions",
+                """
                 {"model": "gemini-2.0-flash", "stream": true, "messages": [{"role": "user", "content": "hi"}]}
                 """)
             #expect(fellBack.status == .ok)
             let firstChunks = try Self.events(fellBack).dropLast().map(Self.object)
             #expect(firstChunks.first?["model"] as? String == "llama3.2")
 
-            harness.double.script([.failMidStream(after: ["partial", " answer"], message: "runner crashed")], for: .gemini)
-            let broken = try await Self.post(client, "/v1/chat/completions", """
+            harness.double.script(
+                [.failMidStream(after: ["partial", " answer"], message: "runner crashed")], for: .gemini)
+            let broken = try await Self.post(
+                client, "/v1/chat/completions",
+                """
                 {"model": "gemini-2.0-flash", "stream": true, "messages": [{"role": "user", "content": "again"}]}
                 """)
             #expect(broken.status == .ok)
@@ -228,14 +258,18 @@ struct OpenAIRouteTests {
             #expect(body["object"] as? String == "text_completion")
             let choice = try #require((body["choices"] as? [[String: Any]])?.first)
             #expect(choice["text"] as? String == "Echo: Say hi")
-            #expect(harness.double.requests(for: .ollama).first?.jsonBody?["options"].flatMap { ($0 as? [String: Any])?["num_predict"] } as? Int == 16)
+            #expect(
+                harness.double.requests(for: .ollama).first?.jsonBody?["options"].flatMap {
+                    ($0 as? [String: Any])?["num_predict"]
+                } as? Int == 16)
             let id = String(try #require(body["id"] as? String).dropFirst("cmpl-".count))
             let document = try await harness.storedDocument(id: id)
             #expect(document["route"] as? String == "/v1/completions")
             #expect(document["messages"] == nil)
             #expect(document["userId"] as? String == "anonymous")
 
-            let streamed = try await Self.post(client, "/v1/completions", #"{"model": "llama3.2", "prompt": "Say hi", "stream": true}"#)
+            let streamed = try await Self.post(
+                client, "/v1/completions", #"{"model": "llama3.2", "prompt": "Say hi", "stream": true}"#)
             let events = Self.events(streamed)
             #expect(events.last == "[DONE]")
             let chunks = try events.dropLast().map(Self.object)
@@ -256,7 +290,10 @@ struct OpenAIRouteTests {
             let data = try #require(body["data"] as? [[String: Any]])
             let ids = Set(data.compactMap { $0["id"] as? String })
             #expect(ids.isSuperset(of: ["gemini-2.0-flash", "gemini-2.5-flash", "llama3.2"]))
-            #expect(data.allSatisfy { $0["object"] as? String == "model" && $0["created"] is Int && $0["owned_by"] is String })
+            #expect(
+                data.allSatisfy {
+                    $0["object"] as? String == "model" && $0["created"] is Int && $0["owned_by"] is String
+                })
         }
         try await ChatServiceHarness.run(
             providers: [.gemini, .ollama], configure: { $0.gemini.baseURL = refusing.httpURL }
@@ -273,9 +310,11 @@ struct OpenAIRouteTests {
     @Test("when every attempt is rate limited the SDK gets 429 with retry-after")
     func rateLimited() async throws {
         try await ChatServiceHarness.run(configure: { $0.retry.maxAttempts = 2 }) { harness, client in
-            harness.double.script([.error(status: 429).withRetryAfter("1"), .error(status: 429).withRetryAfter("1")], for: .ollama)
+            harness.double.script(
+                [.error(status: 429).withRetryAfter("1"), .error(status: 429).withRetryAfter("1")], for: .ollama)
             let limited = try await Self.post(
-                client, "/v1/chat/completions", #"{"model": "llama3.2", "messages": [{"role": "user", "content": "hi"}]}"#)
+                client, "/v1/chat/completions",
+                #"{"model": "llama3.2", "messages": [{"role": "user", "content": "hi"}]}"#)
             #expect(limited.status == .tooManyRequests)
             #expect(limited.headers[.retryAfter] == "1")
             #expect((try limited.json()["error"] as? [String: Any])?["code"] as? String == "rate_limit_exceeded")

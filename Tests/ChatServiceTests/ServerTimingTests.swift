@@ -15,8 +15,11 @@ struct ServerTimingTests {
 
     /// The header's entries, in order, as (name, milliseconds); fails the test unless every
     /// entry is `name;dur=<digits>.<two digits>` and they are joined by ", ".
-    static func entries(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) throws -> [(name: String, ms: Double)] {
-        let value = try #require(response.headers[serverTiming], "no Server-Timing header", sourceLocation: sourceLocation)
+    static func entries(
+        _ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [(name: String, ms: Double)] {
+        let value = try #require(
+            response.headers[serverTiming], "no Server-Timing header", sourceLocation: sourceLocation)
         return try value.components(separatedBy: ", ").map { entry in
             let parts = entry.components(separatedBy: ";dur=")
             try #require(parts.count == 2, "malformed entry \(entry) in \(value)", sourceLocation: sourceLocation)
@@ -45,13 +48,21 @@ struct ServerTimingTests {
     @Test(
         "the header value is milliseconds with two decimals, gateway first, and leaves out phases that did not happen",
         arguments: [
-            (ServerTiming(total: .microseconds(413_090), upstream: .microseconds(412_700), store: .microseconds(80)),
-                "gateway;dur=0.39, upstream;dur=412.70, store;dur=0.08"),
+            (
+                ServerTiming(total: .microseconds(413_090), upstream: .microseconds(412_700), store: .microseconds(80)),
+                "gateway;dur=0.39, upstream;dur=412.70, store;dur=0.08"
+            ),
             (ServerTiming(total: .microseconds(50), upstream: .zero, store: .zero), "gateway;dur=0.05"),
             (ServerTiming(total: .nanoseconds(1_005_000), upstream: .zero, store: .zero), "gateway;dur=1.01"),
             (ServerTiming(total: .nanoseconds(4_999), upstream: .zero, store: .zero), "gateway;dur=0.00"),
-            (ServerTiming(total: .seconds(2), upstream: .seconds(2), store: .zero), "gateway;dur=0.00, upstream;dur=2000.00"),
-            (ServerTiming(total: .milliseconds(3), upstream: .zero, store: .microseconds(1_250)), "gateway;dur=3.00, store;dur=1.25"),
+            (
+                ServerTiming(total: .seconds(2), upstream: .seconds(2), store: .zero),
+                "gateway;dur=0.00, upstream;dur=2000.00"
+            ),
+            (
+                ServerTiming(total: .milliseconds(3), upstream: .zero, store: .microseconds(1_250)),
+                "gateway;dur=3.00, store;dur=1.25"
+            ),
         ])
     func headerValue(timing: ServerTiming, expected: String) {
         #expect(timing.headerValue == expected)
@@ -78,7 +89,9 @@ struct ServerTimingTests {
         #expect(figures.gateway == figures.total - figures.upstream)
     }
 
-    @Test("a /v1/chat answer carries gateway, upstream and store, upstream covers the provider's delay, and gateway plus upstream is the whole")
+    @Test(
+        "a /v1/chat answer carries gateway, upstream and store, upstream covers the provider's delay, and gateway plus upstream is the whole"
+    )
     func chatAnswer() async throws {
         try await ChatServiceHarness.run { harness, client in
             harness.double.script([.success(text: "slow").delayed(by: .milliseconds(150))], for: .ollama)
@@ -102,12 +115,15 @@ struct ServerTimingTests {
         }
     }
 
-    @Test("an OpenAI chat completion carries all three entries; a streamed one sends upstream as time to first byte and no store")
+    @Test(
+        "an OpenAI chat completion carries all three entries; a streamed one sends upstream as time to first byte and no store"
+    )
     func openAIRoutes() async throws {
         try await ChatServiceHarness.run { harness, client in
             harness.double.script([.success(text: "Four.").delayed(by: .milliseconds(50))], for: .ollama)
             let plain = try await OpenAIRouteTests.post(
-                client, "/v1/chat/completions", #"{"model": "llama3.2", "messages": [{"role": "user", "content": "2+2?"}]}"#)
+                client, "/v1/chat/completions",
+                #"{"model": "llama3.2", "messages": [{"role": "user", "content": "2+2?"}]}"#)
             #expect(plain.status == .ok)
             #expect(try Self.names(plain) == ["gateway", "upstream", "store"])
             #expect(try Self.milliseconds("upstream", in: plain) >= 50)
@@ -120,7 +136,8 @@ struct ServerTimingTests {
             let elapsedMs = Self.seconds(ContinuousClock.now - clientStarted) * 1000
             #expect(streamed.status == .ok)
             #expect(OpenAIRouteTests.events(streamed).last == "[DONE]")
-            #expect(try Self.names(streamed) == ["gateway", "upstream"], "the document is stored after the head went out")
+            #expect(
+                try Self.names(streamed) == ["gateway", "upstream"], "the document is stored after the head went out")
             let upstream = try Self.milliseconds("upstream", in: streamed)
             #expect(upstream >= 120, "waited for the first chunk")
             #expect(upstream < elapsedMs - 100, "did not wait for the second chunk")
@@ -138,7 +155,8 @@ struct ServerTimingTests {
             #expect(rejected.status == .badRequest)
             #expect(try Self.names(rejected) == ["gateway"])
 
-            let openAIRejected = try await OpenAIRouteTests.post(client, "/v1/chat/completions", #"{"model": "llama3.2"}"#)
+            let openAIRejected = try await OpenAIRouteTests.post(
+                client, "/v1/chat/completions", #"{"model": "llama3.2"}"#)
             #expect(openAIRejected.status == .badRequest)
             #expect(try Self.names(openAIRejected) == ["gateway"])
 
@@ -163,8 +181,10 @@ struct ServerTimingTests {
 
             let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(MetricsTests.value(text, overheadCount) == 2)
-            let overhead = try #require(MetricsTests.value(text, #"chat_gateway_overhead_seconds_sum{route="/v1/chat"}"#))
-            let total = try #require(MetricsTests.value(text, #"chat_http_request_duration_seconds_sum{route="/v1/chat"}"#))
+            let overhead = try #require(
+                MetricsTests.value(text, #"chat_gateway_overhead_seconds_sum{route="/v1/chat"}"#))
+            let total = try #require(
+                MetricsTests.value(text, #"chat_http_request_duration_seconds_sum{route="/v1/chat"}"#))
             #expect(total >= 0.2)
             #expect(overhead < total - 0.2 + 0.001, "the provider's 200 ms is not overhead")
             #expect(text.contains(#"chat_gateway_overhead_seconds_count{route="NotFound"}"#))

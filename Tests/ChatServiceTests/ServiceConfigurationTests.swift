@@ -45,7 +45,8 @@ struct ServiceConfigurationTests {
             "OLLAMA_BASE_URL": "http://ollama:11434", "OLLAMA_MODEL": "qwen3",
             "RETRY_MAX_ATTEMPTS": "5", "RETRY_BASE_DELAY_MS": "50", "RETRY_MAX_DELAY_MS": "800",
             "PROVIDER_TIMEOUT_MS": "1500", "REQUEST_TIMEOUT_MS": "9000", "MAX_BODY_BYTES": "2048",
-            "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json", "OPENAI_BASE_URL": "http://127.0.0.1:8000/v1", "OPENAI_API_KEY": "sk-x",
+            "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json", "OPENAI_BASE_URL": "http://127.0.0.1:8000/v1",
+            "OPENAI_API_KEY": "sk-x",
             "OPENAI_MODEL": "smollm2", "ADMIN_API_KEY": "admin-key-0123456789",
         ])
         #expect(configuration.openAI.baseURL == "http://127.0.0.1:8000/v1")

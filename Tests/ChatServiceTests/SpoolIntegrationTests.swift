@@ -1,8 +1,8 @@
 import ChatService
 import Foundation
-import MongoDriver
 import HTTPTypes
 import HummingbirdTesting
+import MongoDriver
 import Persistence
 import TestSupport
 import Testing
@@ -38,7 +38,9 @@ struct SpoolIntegrationTests {
         return try await condition()
     }
 
-    @Test("with MongoDB killed, 200 chats are answered from the spool and replayed exactly once, in order, when it returns")
+    @Test(
+        "with MongoDB killed, 200 chats are answered from the spool and replayed exactly once, in order, when it returns"
+    )
     func twoHundredChatsSurviveAnOutage() async throws {
         let server = try MongoTestServer()
         try await server.start()
@@ -98,7 +100,8 @@ struct SpoolIntegrationTests {
                         var other = 0
                         var index = 0
                         while ContinuousClock.now < deadline {
-                            let response = try await client.postChat(#"{"userId":"load","prompt":"w\#(worker) n\#(index)"}"#)
+                            let response = try await client.postChat(
+                                #"{"userId":"load","prompt":"w\#(worker) n\#(index)"}"#)
                             index += 1
                             if response.status == .ok, let id = try response.json()["id"] as? String {
                                 ok.append(id)
@@ -134,7 +137,9 @@ struct SpoolIntegrationTests {
             }
             #expect(settled, "documents and 2xx answers did not match in time")
             let stored = try await harness.reader.findDocuments(filterJSON: #"{"userId": "load"}"#)
-                .compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["_id"] as? String }
+                .compactMap {
+                    (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["_id"] as? String
+                }
             #expect(stored.count == ok.count)
             #expect(Set(stored) == Set(ok))
         }
@@ -168,7 +173,9 @@ struct SpoolIntegrationTests {
             #expect(response.headers[.retryAfter] != nil)
             let error = try #require(try response.json()["error"] as? [String: Any])
             #expect(error["code"] as? String == "storage_unavailable")
-            #expect(harness.double.requests.count == providerCalls, "a provider was called although nothing could be stored")
+            #expect(
+                harness.double.requests.count == providerCalls, "a provider was called although nothing could be stored"
+            )
 
             let (status, body) = try await Self.ready(client)
             #expect(status == .serviceUnavailable)

@@ -29,7 +29,8 @@ struct StartupTests {
     @Test("an unparsable mongodb:// URI is refused at build time without repeating its password")
     func unparsableURIRedacted() async throws {
         var configuration = ServiceConfiguration(mongoURI: "mongodb://admin:S3cr@t:Passw0rd@127.0.0.1:27017/?w=")
-        configuration.spoolDirectory = FileManager.default.temporaryDirectory
+        configuration.spoolDirectory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("chat-spool-\(UInt64.random(in: 0...UInt64.max))").path
         defer { try? FileManager.default.removeItem(atPath: configuration.spoolDirectory) }
         do {
@@ -45,14 +46,16 @@ struct StartupTests {
     func writeConcernLogged() async throws {
         let lines = RecordedLogLines()
         var configuration = ServiceConfiguration(mongoURI: "mongodb://127.0.0.1:1/?w=majority")
-        configuration.spoolDirectory = FileManager.default.temporaryDirectory
+        configuration.spoolDirectory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("chat-spool-\(UInt64.random(in: 0...UInt64.max))").path
         defer { try? FileManager.default.removeItem(atPath: configuration.spoolDirectory) }
         var logger = Logger(label: "startup-test") { _ in lines }
         logger.logLevel = .info
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.test(.router) { _ in }
-        let line = try #require(lines.all.first { $0.message == "writing interactions to the write-ahead log, shipped to MongoDB" })
+        let line = try #require(
+            lines.all.first { $0.message == "writing interactions to the write-ahead log, shipped to MongoDB" })
         #expect(line.metadata["write_concern"] == "{w: majority}")
     }
 }

@@ -63,8 +63,9 @@ struct BSONDocumentTests {
     func parsesJSON() throws {
         let document = try BSONDocument(json: #"{"a": 1, "b": {"$numberLong": "2"}, "c": "x"}"#)
         #expect(document.count == 3)
-        #expect(document.canonicalExtendedJSON
-            == #"{ "a" : { "$numberInt" : "1" }, "b" : { "$numberLong" : "2" }, "c" : "x" }"#)
+        #expect(
+            document.canonicalExtendedJSON
+                == #"{ "a" : { "$numberInt" : "1" }, "b" : { "$numberLong" : "2" }, "c" : "x" }"#)
     }
 
     @Test("malformed JSON is rejected as an invalid document")

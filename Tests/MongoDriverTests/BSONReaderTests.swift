@@ -36,7 +36,9 @@ struct BSONReaderTests {
     @Test("extended JSON from the server (objectId, nested arrays) reads back")
     func parsedJSON() throws {
         let document = try BSONDocument(
-            json: #"{"_id": {"$oid": "6650a1f2c3d4e5f6a7b8c9d0"}, "writeErrors": [{"index": 1, "code": 11000, "errmsg": "dup"}]}"#)
+            json:
+                #"{"_id": {"$oid": "6650a1f2c3d4e5f6a7b8c9d0"}, "writeErrors": [{"index": 1, "code": 11000, "errmsg": "dup"}]}"#
+        )
         let fields = try document.decoded()
         guard case .objectID(let bytes) = fields["_id"] else {
             Issue.record("not an objectId: \(String(describing: fields["_id"]))")
@@ -72,7 +74,8 @@ struct BSONReaderTests {
         var nested: [UInt8] = [5, 0, 0, 0, 0]
         for _ in 0...BSONReader.maxDepth {
             let length = UInt32(nested.count + 8)
-            nested = [UInt8(length & 0xff), UInt8(length >> 8 & 0xff), UInt8(length >> 16), 0, 0x03, 0x61, 0] + nested + [0]
+            nested =
+                [UInt8(length & 0xff), UInt8(length >> 8 & 0xff), UInt8(length >> 16), 0, 0x03, 0x61, 0] + nested + [0]
         }
         #expect(throws: MongoError.self) { try BSONFields(bytes: nested) }
     }

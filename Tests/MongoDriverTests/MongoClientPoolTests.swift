@@ -1,14 +1,15 @@
 import Logging
 import MongoDriver
 import NIOPosix
-import Testing
 import TestSupport
+import Testing
 
 @Suite("MongoClientPool lifecycle")
 struct MongoClientPoolTests {
     @Test("a closed pool refuses work with a shutdown error, and closing twice is harmless")
     func closedPoolRefuses() async throws {
-        let pool = try MongoClientPool(uri: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100", logger: Logger(label: "t"))
+        let pool = try MongoClientPool(
+            uri: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100", logger: Logger(label: "t"))
         let database = MongoDatabase(pool: pool, name: "unused", threadPool: MongoDatabase.testThreadPool)
         #expect(!pool.isClosed)
         await pool.close(on: MongoDatabase.testThreadPool)
@@ -26,7 +27,8 @@ struct MongoClientPoolTests {
         // Its own thread pool, so other tests' blocking calls cannot delay the close.
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
-        let pool = try MongoClientPool(uri: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=3000", logger: Logger(label: "t"))
+        let pool = try MongoClientPool(
+            uri: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=3000", logger: Logger(label: "t"))
         let database = MongoDatabase(pool: pool, name: "unused", threadPool: threadPool)
         async let blocked: Result<Int, MongoError> = {
             do {
@@ -80,7 +82,9 @@ struct MongoClientPoolTests {
         let database = try MongoDatabase.forTesting(
             uri: try await MongoTestServer.sharedURI(), name: MongoTestServer.uniqueDatabaseName(prefix: "driver"))
         let outcome = try await database.withCollection("bulk") { collection throws(MongoError) in
-            let documents = try ["a", "b", "a", "c"].map { id throws(MongoError) in try BSONDocument(json: #"{"_id": "\#(id)"}"#) }
+            let documents = try ["a", "b", "a", "c"].map { id throws(MongoError) in
+                try BSONDocument(json: #"{"_id": "\#(id)"}"#)
+            }
             return collection.insertMany(documents)
         }
         #expect(!outcome.succeeded)

@@ -1,6 +1,6 @@
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 @testable import MongoDriver
 
@@ -62,8 +62,9 @@ struct MongoURITests {
 
     @Test("a client pool reports the effective settings of its URI")
     func poolSettings() async throws {
-        let pool = try MongoClientPool(uri: "mongodb://127.0.0.1:1/?w=majority&serverSelectionTimeoutMS=300",
-                                       logger: Logger(label: "driver-tests"))
+        let pool = try MongoClientPool(
+            uri: "mongodb://127.0.0.1:1/?w=majority&serverSelectionTimeoutMS=300",
+            logger: Logger(label: "driver-tests"))
         #expect(pool.serverSelectionTimeoutMS == 300)
         #expect(pool.connectTimeoutMS == 2000)
         #expect(pool.writeConcern.w == "majority")

@@ -1,8 +1,8 @@
 import Foundation
 import MongoDriver
 import Persistence
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Durability against a crashing SecantusDB")
 struct DurabilityTests {

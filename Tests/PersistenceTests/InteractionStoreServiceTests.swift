@@ -2,8 +2,8 @@ import Logging
 import MongoDriver
 import Persistence
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
 
 @Suite("InteractionStoreService")
 struct InteractionStoreServiceTests {

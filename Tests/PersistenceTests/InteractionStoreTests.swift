@@ -1,10 +1,10 @@
 import Foundation
-import NIOPosix
 import MongoDriver
+import NIOPosix
+import TestSupport
+import Testing
 
 @testable import Persistence
-import Testing
-import TestSupport
 
 @Suite("InteractionStore against SecantusDB")
 struct InteractionStoreTests {
@@ -28,8 +28,9 @@ struct InteractionStoreTests {
         #expect(messages == [["role": "system", "content": "be brief"], ["role": "user", "content": "last"]])
         #expect(document["response"] as? String == "")
         #expect(document["status"] as? String == "error")
-        #expect(document["error"] as? [String: String]
-            == ["code": "providers_failed", "message": "every provider failed"])
+        #expect(
+            document["error"] as? [String: String]
+                == ["code": "providers_failed", "message": "every provider failed"])
         #expect(document["provider"] as? String == "gemini")
         #expect(document["model"] as? String == "gemini-2.0-flash")
         #expect(document["requestedAt"] as? [String: [String: String]] == date(1_781_000_000_123))
@@ -63,10 +64,11 @@ struct InteractionStoreTests {
 
         let found = try await store.database.findDocuments(filterJSON: #"{"_id": "\#(interaction.id)"}"#)
         let document = try MongoStoreFixture.object(try #require(found.first))
-        #expect(Set(document.keys) == [
-            "_id", "userId", "route", "prompt", "response", "status", "provider", "model", "requestedAt",
-            "timestamp", "latencyMs", "attempts", "fallback", "usage", "stream", "requestId",
-        ])
+        #expect(
+            Set(document.keys) == [
+                "_id", "userId", "route", "prompt", "response", "status", "provider", "model", "requestedAt",
+                "timestamp", "latencyMs", "attempts", "fallback", "usage", "stream", "requestId",
+            ])
         let attempt = try #require((document["attempts"] as? [[String: Any]])?.first)
         #expect(Set(attempt.keys) == ["provider", "model", "status", "latencyMs"])
         #expect(attempt["status"] as? [String: String] == ["$numberInt": "200"])
@@ -81,11 +83,12 @@ struct InteractionStoreTests {
         try await store.createIndexes()
 
         let indexes = try await store.database.listIndexes().map(MongoStoreFixture.object)
-        let keysByName = Dictionary(uniqueKeysWithValues: indexes.compactMap { index -> (String, String)? in
-            guard let name = index["name"] as? String, let key = index["key"] else { return nil }
-            let data = try? JSONSerialization.data(withJSONObject: key, options: [.sortedKeys])
-            return (name, data.map { String(decoding: $0, as: UTF8.self) } ?? "")
-        })
+        let keysByName = Dictionary(
+            uniqueKeysWithValues: indexes.compactMap { index -> (String, String)? in
+                guard let name = index["name"] as? String, let key = index["key"] else { return nil }
+                let data = try? JSONSerialization.data(withJSONObject: key, options: [.sortedKeys])
+                return (name, data.map { String(decoding: $0, as: UTF8.self) } ?? "")
+            })
         #expect(Set(keysByName.keys).isSuperset(of: InteractionStore.indexes.map(\.name)))
         let raw = try await store.database.listIndexes().joined(separator: "\n")
         #expect(raw.contains(#""key" : { "userId" : { "$numberInt" : "1" }, "timestamp" : { "$numberInt" : "-1" } }"#))
@@ -116,7 +119,11 @@ struct InteractionStoreEdgeCaseTests {
     func oversizedDocument() async throws {
         var huge = MongoStoreFixture.minimalInteraction()
         huge.prompt = String(repeating: "x", count: 17 * 1024 * 1024)
-        #expect(throws: PersistenceError(code: .invalidDocument, message: "interaction \(huge.id) is larger than MongoDB's 16 MiB document limit")) {
+        #expect(
+            throws: PersistenceError(
+                code: .invalidDocument, message: "interaction \(huge.id) is larger than MongoDB's 16 MiB document limit"
+            )
+        ) {
             _ = try InteractionSpool.payload(of: huge)
         }
         #expect(try InteractionSpool.payload(of: MongoStoreFixture.minimalInteraction()).count < 1024)

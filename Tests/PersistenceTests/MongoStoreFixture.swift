@@ -40,8 +40,10 @@ enum MongoStoreFixture {
     static func fullInteraction(id: String = InteractionID.generate()) -> Interaction {
         Interaction(
             id: id, userId: "u-9", route: "/v1/chat/completions", prompt: "last",
-            messages: [InteractionMessage(role: "system", content: "be brief"),
-                       InteractionMessage(role: "user", content: "last")],
+            messages: [
+                InteractionMessage(role: "system", content: "be brief"),
+                InteractionMessage(role: "user", content: "last"),
+            ],
             response: "", status: .error,
             error: InteractionError(code: "providers_failed", message: "every provider failed"),
             provider: "gemini", model: "gemini-2.0-flash",
@@ -49,10 +51,12 @@ enum MongoStoreFixture {
             timestamp: Date(timeIntervalSince1970: 1_781_000_001.456),
             latencyMs: 1333,
             attempts: [
-                InteractionAttempt(provider: "ollama", model: "llama3.2", status: .transport("timeout"),
-                                   error: "timed out after 60000 ms", latencyMs: 60000),
-                InteractionAttempt(provider: "gemini", model: "gemini-2.0-flash", status: .http(503),
-                                   error: "UNAVAILABLE", latencyMs: 120),
+                InteractionAttempt(
+                    provider: "ollama", model: "llama3.2", status: .transport("timeout"),
+                    error: "timed out after 60000 ms", latencyMs: 60000),
+                InteractionAttempt(
+                    provider: "gemini", model: "gemini-2.0-flash", status: .http(503),
+                    error: "UNAVAILABLE", latencyMs: 120),
             ],
             fallback: true,
             usage: InteractionUsage(promptTokens: 3, completionTokens: 0, totalTokens: 3, estimated: true),

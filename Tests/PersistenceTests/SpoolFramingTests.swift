@@ -1,7 +1,7 @@
 import Foundation
 import MongoDriver
-import Testing
 import TestSupport
+import Testing
 
 @testable import Persistence
 

@@ -1,8 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
-
 import MongoDriver
+import TestSupport
+import Testing
 
 @testable import Persistence
 
@@ -16,12 +15,15 @@ struct SpoolReplayTests {
         let outcome = await store.replay(try interactions.map(SpoolTestSupport.payload))
         #expect(outcome.acknowledged == 6 && outcome.rejected == nil && outcome.stoppedBy == nil)
         #expect(try await store.database.countDocuments() == 6)
-        let natural = try await store.database.findDocuments(sortJSON: "{}").map { try MongoStoreFixture.object($0)["_id"] as? String }
+        let natural = try await store.database.findDocuments(sortJSON: "{}").map {
+            try MongoStoreFixture.object($0)["_id"] as? String
+        }
         // interactions[2] went in first (directly); the rest follow in spool order.
         let expected = [interactions[2]] + interactions.enumerated().filter { $0.offset != 2 }.map(\.element)
         #expect(natural == expected.map(\.id))
         // The replayed bytes are the SPEC §4 document: same as a direct write.
-        let replayed = try MongoStoreFixture.object(try #require(await store.database.findDocuments(filterJSON: #"{"_id": "\#(interactions[0].id)"}"#).first))
+        let replayed = try MongoStoreFixture.object(
+            try #require(await store.database.findDocuments(filterJSON: #"{"_id": "\#(interactions[0].id)"}"#).first))
         #expect(replayed["prompt"] as? String == interactions[0].prompt)
         #expect((replayed["requestedAt"] as? [String: Any])?["$date"] != nil)
     }

@@ -25,7 +25,8 @@ struct SpoolThroughputTests {
         for index in 0..<sequential { try await spool.append(SpoolTestSupport.interaction(index)) }
         let sequentialRate = Double(sequential) / Self.seconds(clock.now - start)
 
-        let writers = 64, perWriter = 300
+        let writers = 64
+        let perWriter = 300
         let syncsBefore = spool.statistics.appendSyncs
         start = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -54,7 +55,8 @@ struct SpoolThroughputTests {
         }
         let replaySeconds = Self.seconds(clock.now - start)
         #expect(replayed == sequential + concurrent)
-        print("""
+        print(
+            """
             SPOOL_BENCH record bytes=\(try SpoolTestSupport.payload(SpoolTestSupport.interaction(0)).count + SpoolFrame.headerSize)
             SPOOL_BENCH append 1 writer: \(Int(sequentialRate)) records/s (one fsync each)
             SPOOL_BENCH append \(writers) writers: \(Int(Double(concurrent) / concurrentSeconds)) records/s, \(syncs) fsyncs for \(concurrent) records

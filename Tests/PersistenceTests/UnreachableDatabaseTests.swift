@@ -1,8 +1,8 @@
 import Foundation
 import MongoDriver
 import Persistence
-import Testing
 import TestSupport
+import Testing
 
 @Suite("InteractionStore when MongoDB is unreachable")
 struct UnreachableDatabaseTests {
@@ -32,7 +32,8 @@ struct UnreachableDatabaseTests {
 
     @Test("concurrent writes to a closed port all fail as unreachable")
     func batchFails() async throws {
-        let store = try await MongoStoreFixture.makeStore(uri: try Self.closedPortURI() + "/?serverSelectionTimeoutMS=300")
+        let store = try await MongoStoreFixture.makeStore(
+            uri: try Self.closedPortURI() + "/?serverSelectionTimeoutMS=300")
         let codes = await withTaskGroup(of: PersistenceError.Code?.self) { group in
             for _ in 0..<20 {
                 group.addTask {
@@ -63,7 +64,8 @@ struct UnreachableDatabaseTests {
 
     @Test("reads from an unreachable database throw unreachable")
     func readsFail() async throws {
-        let store = try await MongoStoreFixture.makeStore(uri: try Self.closedPortURI() + "/?serverSelectionTimeoutMS=300")
+        let store = try await MongoStoreFixture.makeStore(
+            uri: try Self.closedPortURI() + "/?serverSelectionTimeoutMS=300")
         await #expect(throws: MongoError.self) { _ = try await store.database.countDocuments() }
         do {
             _ = try await store.database.countDocuments()

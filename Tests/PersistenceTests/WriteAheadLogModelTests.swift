@@ -66,7 +66,8 @@ struct WriteAheadLogModelTests {
                 }
                 model.acknowledgedToCaller += indices
             case 4..<8:  // ship: take a batch, "insert" a random prefix, acknowledge it
-                guard let batch = try await current.nextShipment(maxRecords: Int.random(in: 1...8, using: &random)) else {
+                guard let batch = try await current.nextShipment(maxRecords: Int.random(in: 1...8, using: &random))
+                else {
                     break
                 }
                 let offered = try batch.records.map { try Self.index(ofPayload: $0.payload) }

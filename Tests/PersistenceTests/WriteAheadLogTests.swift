@@ -3,8 +3,8 @@ import Logging
 import MongoDriver
 import ServiceLifecycle
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import Persistence
 
@@ -19,8 +19,10 @@ struct WriteAheadLogTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try await MongoStoreFixture.makeStore(uri: uri)
         let spool = try await SpoolTestSupport.open(directory)
-        let log = WriteAheadInteractionLog(spool: spool, store: store, durability: durability, logger: MongoStoreFixture.logger)
-        let shipper = LogShipperService(log: log, initialProbeDelay: .milliseconds(20), maxProbeDelay: .milliseconds(200))
+        let log = WriteAheadInteractionLog(
+            spool: spool, store: store, durability: durability, logger: MongoStoreFixture.logger)
+        let shipper = LogShipperService(
+            log: log, initialProbeDelay: .milliseconds(20), maxProbeDelay: .milliseconds(200))
         let group = ServiceGroup(
             services: [shipper], gracefulShutdownSignals: [], cancellationSignals: [], logger: MongoStoreFixture.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -37,7 +39,9 @@ struct WriteAheadLogTests {
     }
 
     /// Polls until `condition` holds or `timeout` passes.
-    static func eventually(within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    static func eventually(
+        within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
+    ) async rethrows -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
@@ -58,7 +62,8 @@ struct WriteAheadLogTests {
         }
     }
 
-    @Test("disk and process: every record ships, in order, and the log empties", arguments: [Durability.disk, .process])
+    @Test(
+        "disk and process: every record ships, in order, and the log empties", arguments: [Durability.disk, .process])
     func recordsShip(durability: Durability) async throws {
         try await Self.withRunningLog(uri: try await MongoTestServer.sharedURI(), durability: durability) { log in
             let interactions = (0..<300).map { SpoolTestSupport.interaction($0) }
@@ -78,7 +83,9 @@ struct WriteAheadLogTests {
             #expect(Set(stored.compactMap { $0 }) == Set(interactions.map(\.id)))
             let statistics = log.spool.statistics
             #expect(statistics.appended == 300)
-            #expect(statistics.appendSyncs >= 1 && statistics.appendSyncs < 300, "group commit: \(statistics.appendSyncs) fsyncs")
+            #expect(
+                statistics.appendSyncs >= 1 && statistics.appendSyncs < 300,
+                "group commit: \(statistics.appendSyncs) fsyncs")
         }
     }
 
@@ -93,8 +100,9 @@ struct WriteAheadLogTests {
         }
     }
 
-    @Test("MongoDB killed: every mode keeps answering, and everything ships exactly once in order when it returns",
-          arguments: Durability.allCases)
+    @Test(
+        "MongoDB killed: every mode keeps answering, and everything ships exactly once in order when it returns",
+        arguments: Durability.allCases)
     func outage(durability: Durability) async throws {
         let server = try MongoTestServer()
         try await server.start()
@@ -119,8 +127,9 @@ struct WriteAheadLogTests {
         }
     }
 
-    @Test("MongoDB hung (SIGSTOP): disk answers stay fast, mongo answers within the acknowledgement timeout, all ship after SIGCONT",
-          arguments: [Durability.disk, .mongo])
+    @Test(
+        "MongoDB hung (SIGSTOP): disk answers stay fast, mongo answers within the acknowledgement timeout, all ship after SIGCONT",
+        arguments: [Durability.disk, .mongo])
     func hungDatabase(durability: Durability) async throws {
         let server = try MongoTestServer()
         try await server.start()
@@ -153,7 +162,9 @@ struct WriteAheadLogTests {
             for index in 0..<10 { try await spool.append(SpoolTestSupport.interaction(index)) }
             spool.closeFiles()
         }
-        try await Self.withRunningLog(uri: try await MongoTestServer.sharedURI(), durability: .disk, directory: directory) { log in
+        try await Self.withRunningLog(
+            uri: try await MongoTestServer.sharedURI(), durability: .disk, directory: directory
+        ) { log in
             #expect(log.spool.recovery.records == 10)
             try await log.record(SpoolTestSupport.interaction(10))
             #expect(await Self.eventually { log.spool.shippingLag.records == 0 })

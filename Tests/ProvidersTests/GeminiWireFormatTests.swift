@@ -33,8 +33,10 @@ struct GeminiWireFormatTests {
 
     @Test("options map onto generationConfig and stopSequences are cut to five")
     func generationConfig() throws {
-        let options = GenerationOptions(temperature: 0.2, topP: 0.9, maxTokens: 256, stop: ["a", "b", "c", "d", "e", "f"])
-        let json = try encodedJSON(CompletionRequest(messages: [ChatMessage(role: .user, content: "hi")], options: options))
+        let options = GenerationOptions(
+            temperature: 0.2, topP: 0.9, maxTokens: 256, stop: ["a", "b", "c", "d", "e", "f"])
+        let json = try encodedJSON(
+            CompletionRequest(messages: [ChatMessage(role: .user, content: "hi")], options: options))
         let config = try #require(json["generationConfig"] as? [String: Any])
         #expect(config["temperature"] as? Double == 0.2)
         #expect(config["topP"] as? Double == 0.9)
@@ -45,12 +47,13 @@ struct GeminiWireFormatTests {
 
     @Test("a response's text parts are joined, thought parts skipped, usage and modelVersion read")
     func parsesResponse() throws {
-        let body = ByteBuffer(string: """
-            {"candidates":[{"content":{"role":"model","parts":[{"text":"thinking...","thought":true},{"text":"SSE is "},{"text":"one-way."}]},
-              "finishReason":"STOP","index":0}],
-             "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":44,"thoughtsTokenCount":186,"totalTokenCount":235},
-             "modelVersion":"gemini-2.5-flash-001","responseId":"r-1"}
-            """)
+        let body = ByteBuffer(
+            string: """
+                {"candidates":[{"content":{"role":"model","parts":[{"text":"thinking...","thought":true},{"text":"SSE is "},{"text":"one-way."}]},
+                  "finishReason":"STOP","index":0}],
+                 "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":44,"thoughtsTokenCount":186,"totalTokenCount":235},
+                 "modelVersion":"gemini-2.5-flash-001","responseId":"r-1"}
+                """)
         let completion = try GeminiProvider.completion(from: body, requestedModel: "gemini-2.5-flash")
         #expect(completion.text == "SSE is one-way.")
         #expect(completion.model == "gemini-2.5-flash-001")
@@ -70,7 +73,10 @@ struct GeminiWireFormatTests {
 
     @Test("a blocked prompt is an empty answer with finish reason content_filter")
     func blockedPrompt() throws {
-        let body = ByteBuffer(string: #"{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":7,"totalTokenCount":7}}"#)
+        let body = ByteBuffer(
+            string:
+                #"{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":7,"totalTokenCount":7}}"#
+        )
         let completion = try GeminiProvider.completion(from: body, requestedModel: "m")
         #expect(completion.text == "")
         #expect(completion.finishReason == .contentFilter)
@@ -78,16 +84,22 @@ struct GeminiWireFormatTests {
 
     @Test("a 200 without candidates or promptFeedback is an invalid response")
     func wrongShape() {
-        #expect(throws: ProviderError(kind: .invalidResponse, message: "Gemini answered 200 without candidates or promptFeedback")) {
+        #expect(
+            throws: ProviderError(
+                kind: .invalidResponse, message: "Gemini answered 200 without candidates or promptFeedback")
+        ) {
             try GeminiProvider.completion(from: ByteBuffer(string: #"{"hello":1}"#), requestedModel: "m")
         }
-        #expect(performing: { try GeminiProvider.completion(from: ByteBuffer(string: "<html>"), requestedModel: "m") }, throws: { ($0 as? ProviderError)?.kind == .invalidResponse })
+        #expect(
+            performing: { try GeminiProvider.completion(from: ByteBuffer(string: "<html>"), requestedModel: "m") },
+            throws: { ($0 as? ProviderError)?.kind == .invalidResponse })
     }
 
     @Test(
         "finish reasons map onto OpenAI's vocabulary",
         arguments: [
-            ("STOP", FinishReason.stop), ("MAX_TOKENS", .length), ("SAFETY", .contentFilter), ("RECITATION", .contentFilter),
+            ("STOP", FinishReason.stop), ("MAX_TOKENS", .length), ("SAFETY", .contentFilter),
+            ("RECITATION", .contentFilter),
             ("PROHIBITED_CONTENT", .contentFilter), ("SPII", .contentFilter), ("MALFORMED_FUNCTION_CALL", .stop),
             ("OTHER", .stop), ("FINISH_REASON_UNSPECIFIED", .stop),
         ]
@@ -98,11 +110,12 @@ struct GeminiWireFormatTests {
 
     @Test("a 429 google.rpc.Status body yields its message and the RetryInfo delay")
     func rateLimitBody() {
-        let body = ByteBuffer(string: """
-            {"error":{"code":429,"message":"You exceeded your current quota. Please retry in 26.66s.","status":"RESOURCE_EXHAUSTED",
-              "details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[]},
-                         {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"26.660853464s"}]}}
-            """)
+        let body = ByteBuffer(
+            string: """
+                {"error":{"code":429,"message":"You exceeded your current quota. Please retry in 26.66s.","status":"RESOURCE_EXHAUSTED",
+                  "details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[]},
+                             {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"26.660853464s"}]}}
+                """)
         let error = GeminiProvider.error(status: .tooManyRequests, headers: HTTPHeaders(), body: body)
         #expect(error.kind == .http(status: 429))
         #expect(error.message == "You exceeded your current quota. Please retry in 26.66s.")
@@ -112,7 +125,10 @@ struct GeminiWireFormatTests {
 
     @Test("an error wrapped in a one-element array is unwrapped")
     func arrayWrappedError() {
-        let body = ByteBuffer(string: #"[{"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}]"#)
+        let body = ByteBuffer(
+            string:
+                #"[{"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}]"#
+        )
         let error = GeminiProvider.error(status: .serviceUnavailable, headers: HTTPHeaders(), body: body)
         #expect(error.message == "The model is overloaded. Please try again later.")
         #expect(error.retryAfter == nil)
@@ -120,14 +136,18 @@ struct GeminiWireFormatTests {
 
     @Test("a Retry-After header is used when the body has no RetryInfo")
     func retryAfterHeader() {
-        let body = ByteBuffer(string: #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}"#)
+        let body = ByteBuffer(
+            string:
+                #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}"#
+        )
         let error = GeminiProvider.error(status: .tooManyRequests, headers: ["Retry-After": "7"], body: body)
         #expect(error.retryAfter == .seconds(7))
     }
 
     @Test("a non-JSON error body becomes the message as is")
     func plainTextError() {
-        let error = GeminiProvider.error(status: .badGateway, headers: HTTPHeaders(), body: ByteBuffer(string: "upstream connect error"))
+        let error = GeminiProvider.error(
+            status: .badGateway, headers: HTTPHeaders(), body: ByteBuffer(string: "upstream connect error"))
         #expect(error.kind == .http(status: 502))
         #expect(error.message == "upstream connect error")
         let empty = GeminiProvider.error(status: .badGateway, headers: HTTPHeaders(), body: ByteBuffer())
@@ -141,8 +161,13 @@ struct GeminiEndpointTests {
     func modelInPath() {
         let provider = GeminiProvider(
             httpClient: .shared, baseURL: "http://127.0.0.1:9/", apiKey: "k", defaultModel: "gemini-2.0-flash")
-        #expect(provider.url(model: "gemini-2.0-flash") == "http://127.0.0.1:9/v1beta/models/gemini-2.0-flash:generateContent")
-        #expect(provider.url(model: "models/gemini-2.5-flash") == "http://127.0.0.1:9/v1beta/models/gemini-2.5-flash:generateContent")
-        #expect(provider.url(model: "../x?key=1") == "http://127.0.0.1:9/v1beta/models/..%2Fx%3Fkey%3D1:generateContent")
+        #expect(
+            provider.url(model: "gemini-2.0-flash")
+                == "http://127.0.0.1:9/v1beta/models/gemini-2.0-flash:generateContent")
+        #expect(
+            provider.url(model: "models/gemini-2.5-flash")
+                == "http://127.0.0.1:9/v1beta/models/gemini-2.5-flash:generateContent")
+        #expect(
+            provider.url(model: "../x?key=1") == "http://127.0.0.1:9/v1beta/models/..%2Fx%3Fkey%3D1:generateContent")
     }
 }

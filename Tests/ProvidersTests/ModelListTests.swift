@@ -9,7 +9,9 @@ struct ModelListTests {
 
     @Test("Ollama lists /api/tags with modified_at as created and the namespace as owner")
     func ollamaTags() async throws {
-        try await DoubleFixture.with(configuration: .init(ollamaModels: ["llama3.2:latest", "hf.co/bartowski/qwen:Q4_K_M"])) { fixture in
+        try await DoubleFixture.with(
+            configuration: .init(ollamaModels: ["llama3.2:latest", "hf.co/bartowski/qwen:Q4_K_M"])
+        ) { fixture in
             let models = try await fixture.ollama.listModels(timeout: .seconds(5), logger: logger)
             #expect(models.map(\.id) == ["llama3.2:latest", "hf.co/bartowski/qwen:Q4_K_M"])
             #expect(models.map(\.ownedBy) == ["library", "bartowski"])
@@ -43,10 +45,13 @@ struct ModelListTests {
     func openAIModels() async throws {
         try await DoubleFixture.with(configuration: .init(openAIModels: ["gpt-4o-mini", "smollm2"])) { fixture in
             let models = try await fixture.openAI.listModels(timeout: .seconds(5), logger: logger)
-            #expect(models == [
-                ProviderModel(id: "gpt-4o-mini", created: Date(timeIntervalSince1970: 1_767_348_000), ownedBy: "library"),
-                ProviderModel(id: "smollm2", created: Date(timeIntervalSince1970: 1_767_348_000), ownedBy: "library"),
-            ])
+            #expect(
+                models == [
+                    ProviderModel(
+                        id: "gpt-4o-mini", created: Date(timeIntervalSince1970: 1_767_348_000), ownedBy: "library"),
+                    ProviderModel(
+                        id: "smollm2", created: Date(timeIntervalSince1970: 1_767_348_000), ownedBy: "library"),
+                ])
             let seen = try #require(fixture.double.requests.first)
             #expect(seen.method == "GET")
             #expect(seen.path == "/v1/models")
@@ -58,8 +63,11 @@ struct ModelListTests {
     func unreachable() async throws {
         try await DoubleFixture.with { fixture in
             let refusing = try RefusingPort()
-            let provider = OllamaProvider(httpClient: fixture.httpClient, baseURL: refusing.httpURL, defaultModel: "llama3.2")
-            let error = await #expect(throws: ProviderError.self) { try await provider.listModels(timeout: .seconds(5), logger: logger) }
+            let provider = OllamaProvider(
+                httpClient: fixture.httpClient, baseURL: refusing.httpURL, defaultModel: "llama3.2")
+            let error = await #expect(throws: ProviderError.self) {
+                try await provider.listModels(timeout: .seconds(5), logger: logger)
+            }
             #expect(error?.kind == .connect)
             withExtendedLifetime(refusing) {}
         }

@@ -35,10 +35,11 @@ struct OllamaWireFormatTests {
 
     @Test("the response's content, done_reason and counts are read, missing counts being zero")
     func response() throws {
-        let body = ByteBuffer(string: """
-            {"model":"llama3.2","created_at":"2026-01-02T10:00:00Z","message":{"role":"assistant","content":"Hello!"},
-             "done":true,"done_reason":"length","eval_count":3}
-            """)
+        let body = ByteBuffer(
+            string: """
+                {"model":"llama3.2","created_at":"2026-01-02T10:00:00Z","message":{"role":"assistant","content":"Hello!"},
+                 "done":true,"done_reason":"length","eval_count":3}
+                """)
         let completion = try OllamaProvider.completion(from: body, requestedModel: "x")
         #expect(completion.text == "Hello!")
         #expect(completion.finishReason == .length)
@@ -48,12 +49,16 @@ struct OllamaWireFormatTests {
 
     @Test("a 200 without a message is an invalid response")
     func missingMessage() {
-        #expect(performing: { try OllamaProvider.completion(from: ByteBuffer(string: #"{"done":true}"#), requestedModel: "m") }, throws: { ($0 as? ProviderError)?.kind == .invalidResponse })
+        #expect(
+            performing: {
+                try OllamaProvider.completion(from: ByteBuffer(string: #"{"done":true}"#), requestedModel: "m")
+            }, throws: { ($0 as? ProviderError)?.kind == .invalidResponse })
     }
 
     @Test("the error body's text becomes the message")
     func errorBody() {
-        let error = OllamaProvider.error(status: .notFound, headers: HTTPHeaders(), body: ByteBuffer(string: #"{"error":"model 'x' not found"}"#))
+        let error = OllamaProvider.error(
+            status: .notFound, headers: HTTPHeaders(), body: ByteBuffer(string: #"{"error":"model 'x' not found"}"#))
         #expect(error == ProviderError(kind: .http(status: 404), message: "model 'x' not found"))
         #expect(!error.isRetryable)
         let busy = OllamaProvider.error(

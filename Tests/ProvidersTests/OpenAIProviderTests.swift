@@ -10,13 +10,19 @@ struct OpenAIProviderTests {
     @Test("a completion sends the SDK's request shape and reads text, finish reason and usage")
     func completion() async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([.success(text: "Hello!", promptTokens: 9, completionTokens: 2, finishReason: "length")], for: .openai)
+            fixture.double.script(
+                [.success(text: "Hello!", promptTokens: 9, completionTokens: 2, finishReason: "length")], for: .openai)
             let request = CompletionRequest(
                 messages: [ChatMessage(role: .system, content: "Be brief."), ChatMessage(role: .user, content: "hi")],
                 options: GenerationOptions(temperature: 0.2, topP: 0.9, maxTokens: 64, stop: ["\n"])
             )
-            let completion = try await fixture.openAI.complete(request, model: "gpt-4o-mini", timeout: .seconds(5), logger: logger)
-            #expect(completion == Completion(text: "Hello!", model: "gpt-4o-mini", finishReason: .length, usage: TokenUsage(promptTokens: 9, completionTokens: 2, totalTokens: 11)))
+            let completion = try await fixture.openAI.complete(
+                request, model: "gpt-4o-mini", timeout: .seconds(5), logger: logger)
+            #expect(
+                completion
+                    == Completion(
+                        text: "Hello!", model: "gpt-4o-mini", finishReason: .length,
+                        usage: TokenUsage(promptTokens: 9, completionTokens: 2, totalTokens: 11)))
 
             let seen = try #require(fixture.double.requests(for: .openai).first)
             #expect(seen.uri == "/v1/chat/completions")
@@ -36,8 +42,11 @@ struct OpenAIProviderTests {
     @Test("without a key no Authorization header is sent")
     func noKey() async throws {
         try await DoubleFixture.with { fixture in
-            let keyless = OpenAIProvider(httpClient: fixture.httpClient, baseURL: fixture.double.baseURL + "/v1", apiKey: nil, defaultModel: "smollm2")
-            let completion = try await keyless.complete(CompletionRequest(prompt: "hi there"), model: "smollm2", timeout: .seconds(5), logger: logger)
+            let keyless = OpenAIProvider(
+                httpClient: fixture.httpClient, baseURL: fixture.double.baseURL + "/v1", apiKey: nil,
+                defaultModel: "smollm2")
+            let completion = try await keyless.complete(
+                CompletionRequest(prompt: "hi there"), model: "smollm2", timeout: .seconds(5), logger: logger)
             #expect(completion.text == "Echo: hi there")
             #expect(fixture.double.requests(for: .openai).first?.header("authorization") == nil)
         }
@@ -48,7 +57,8 @@ struct OpenAIProviderTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.error(status: 401, message: "Incorrect API key provided: sk-test.")], for: .openai)
             let error = await #expect(throws: ProviderError.self) {
-                try await fixture.openAI.complete(CompletionRequest(prompt: "q"), model: "gpt-4o-mini", timeout: .seconds(5), logger: logger)
+                try await fixture.openAI.complete(
+                    CompletionRequest(prompt: "q"), model: "gpt-4o-mini", timeout: .seconds(5), logger: logger)
             }
             #expect(error == ProviderError(kind: .http(status: 401), message: "Incorrect API key provided: sk-test."))
             #expect(error?.isRetryable == false)
@@ -59,7 +69,8 @@ struct OpenAIProviderTests {
     func unknownModel() async throws {
         try await DoubleFixture.with(configuration: .init(restrictsModels: true)) { fixture in
             let error = await #expect(throws: ProviderError.self) {
-                try await fixture.openAI.complete(CompletionRequest(prompt: "q"), model: "gpt-nope", timeout: .seconds(5), logger: logger)
+                try await fixture.openAI.complete(
+                    CompletionRequest(prompt: "q"), model: "gpt-nope", timeout: .seconds(5), logger: logger)
             }
             #expect(error?.kind == .http(status: 404))
             #expect(error?.message == "The model `gpt-nope` does not exist or you do not have access to it.")
@@ -79,7 +90,8 @@ struct OpenAIProviderTests {
             )
             for expected in [Duration.milliseconds(1500), .seconds(2)] {
                 let error = await #expect(throws: ProviderError.self) {
-                    try await fixture.openAI.complete(CompletionRequest(prompt: "q"), model: "gpt-4o-mini", timeout: .seconds(5), logger: logger)
+                    try await fixture.openAI.complete(
+                        CompletionRequest(prompt: "q"), model: "gpt-4o-mini", timeout: .seconds(5), logger: logger)
                 }
                 #expect(error?.kind == .http(status: 429))
                 #expect(error?.retryAfter == expected)

@@ -10,7 +10,8 @@ struct ProviderChainTests {
     @Test("a healthy primary answers on the first attempt without fallback")
     func primaryAnswers() async throws {
         try await DoubleFixture.with { fixture in
-            let result = await fixture.chain().complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain().complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.provider == .gemini)
             #expect(success.model == "gemini-2.0-flash")
@@ -26,7 +27,8 @@ struct ProviderChainTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.error(status: 503)], for: .gemini)
             let recorder = SleepRecorder()
-            let result = await fixture.chain(sleep: recorder.sleep).complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain(sleep: recorder.sleep).complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.provider == .gemini)
             #expect(success.attempts.map(\.statusLabel) == ["503", "200"])
@@ -42,7 +44,8 @@ struct ProviderChainTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.error(status: status)], for: .gemini)
             let recorder = SleepRecorder()
-            let result = await fixture.chain(sleep: recorder.sleep).complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain(sleep: recorder.sleep).complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.provider == .ollama)
             #expect(success.fallback)
@@ -57,7 +60,8 @@ struct ProviderChainTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.error(status: 503), .error(status: 500), .error(status: 429)], for: .gemini)
             let route = ProviderRoute(requestedProvider: nil, requestedModel: "gemini-2.5-flash")
-            let result = await fixture.chain().complete(CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain().complete(
+                CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.provider == .ollama)
             #expect(success.model == "llama3.2")
@@ -67,7 +71,10 @@ struct ProviderChainTests {
             #expect(success.attempts.map(\.provider) == [.gemini, .gemini, .gemini, .ollama])
             // The pinned model applies to the first hop only.
             #expect(success.attempts.prefix(3).allSatisfy { $0.model == "gemini-2.5-flash" })
-            #expect(fixture.double.requests(for: .gemini).allSatisfy { $0.path == "/v1beta/models/gemini-2.5-flash:generateContent" })
+            #expect(
+                fixture.double.requests(for: .gemini).allSatisfy {
+                    $0.path == "/v1beta/models/gemini-2.5-flash:generateContent"
+                })
             #expect(fixture.double.requests(for: .ollama).first?.jsonBody?["model"] as? String == "llama3.2")
         }
     }
@@ -91,7 +98,8 @@ struct ProviderChainTests {
     func transportFailures() async throws {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.drop, .malformedJSON], for: .gemini)
-            let result = await fixture.chain().complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain().complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.attempts.map(\.statusLabel) == ["connect", "invalid_response", "200"])
             #expect(success.provider == .ollama)
@@ -103,14 +111,16 @@ struct ProviderChainTests {
         try await DoubleFixture.with { fixture in
             // Warm the connection first: with the whole suite starting at once on two cores, a
             // cold first request alone can take most of a short deadline.
-            _ = try await fixture.gemini.complete(CompletionRequest(prompt: "warm-up"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
+            _ = try await fixture.gemini.complete(
+                CompletionRequest(prompt: "warm-up"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
             fixture.double.script(Array(repeating: .error(status: 503), count: 20), for: .gemini)
             // The backoff sleeps move the fixture's clock on, so the deadline passes without waiting.
             let chain = fixture.chain(maxAttempts: 20, baseDelay: .milliseconds(80), maxDelay: .milliseconds(80))
             let started = fixture.clock.now
             let deadline = started + .milliseconds(500)
             let route = ProviderRoute(requestedProvider: .gemini, requestedModel: nil)
-            let result = await chain.complete(CompletionRequest(prompt: "ping"), route: route, deadline: deadline, logger: logger)
+            let result = await chain.complete(
+                CompletionRequest(prompt: "ping"), route: route, deadline: deadline, logger: logger)
             let elapsed = fixture.clock.now - started
             let failure = try #require(result.failure)
             #expect(failure.reason == .deadlineExceeded)
@@ -126,7 +136,8 @@ struct ProviderChainTests {
             fixture.double.script([ProviderDoubleBehaviour.success().delayed(by: .seconds(3))], for: .gemini)
             let started = fixture.clock.now
             async let result = fixture.chain(providerTimeout: .seconds(10)).complete(
-                CompletionRequest(prompt: "ping"), route: .default, deadline: started + .milliseconds(250), logger: logger)
+                CompletionRequest(prompt: "ping"), route: .default, deadline: started + .milliseconds(250),
+                logger: logger)
             await fixture.advance(by: .milliseconds(250), of: .gemini)
             let failure = try #require(await result.failure)
             let elapsed = fixture.clock.now - started
@@ -143,7 +154,8 @@ struct ProviderChainTests {
             fixture.double.script([.error(status: 429, retryDelay: "0.2s")], for: .gemini)
             let recorder = SleepRecorder()
             let chain = fixture.chain(baseDelay: .milliseconds(1), maxDelay: .seconds(1), sleep: recorder.sleep)
-            let result = await chain.complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await chain.complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.attempts.map(\.statusLabel) == ["429", "200"])
             #expect(success.attempts.first?.error?.retryAfter == .milliseconds(200))
@@ -162,7 +174,8 @@ struct ProviderChainTests {
                 providerTimeout: .seconds(5),
                 sleep: recorder.sleep
             )
-            let result = await chain.complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await chain.complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             #expect(result.success?.attempts.count == 2)
             #expect(recorder.durations == [.seconds(1)])
         }
@@ -173,7 +186,8 @@ struct ProviderChainTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.error(status: 400, message: "invalid model name")], for: .ollama)
             let route = ProviderRoute(requestedProvider: .ollama, requestedModel: "llama3.2:1b")
-            let result = await fixture.chain().complete(CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain().complete(
+                CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
             let failure = try #require(result.failure)
             #expect(failure.reason == .allProvidersFailed)
             #expect(failure.provider == .ollama)
@@ -190,7 +204,8 @@ struct ProviderChainTests {
             fixture.double.script([.error(status: 429, retryDelay: "3s"), .error(status: 403)], for: .gemini)
             fixture.double.script([.error(status: 503), .error(status: 503)], for: .ollama)
             let chain = fixture.chain(maxAttempts: 2, sleep: SleepRecorder().sleep)
-            let result = await chain.complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await chain.complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let failure = try #require(result.failure)
             #expect(failure.reason == .allProvidersFailed)
             #expect(failure.attempts.map(\.statusLabel) == ["429", "403", "503", "503"])
@@ -207,7 +222,8 @@ struct ProviderChainTests {
             let chain = fixture.chain(providerTimeout: .seconds(10))
             let started = ContinuousClock.now
             let task = Task {
-                await chain.complete(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+                await chain.complete(
+                    CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             }
             _ = await fixture.double.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
             task.cancel()
@@ -222,7 +238,8 @@ struct ProviderChainTests {
     func unconfiguredProvider() async throws {
         try await DoubleFixture.with { fixture in
             let route = ProviderRoute(requestedProvider: .openai, requestedModel: nil)
-            let result = await fixture.chain().complete(CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain().complete(
+                CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
             let failure = try #require(result.failure)
             #expect(failure.attempts.isEmpty)
             #expect(fixture.double.requests.isEmpty)

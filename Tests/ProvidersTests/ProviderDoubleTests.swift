@@ -7,7 +7,9 @@ import Testing
 
 @Suite("ProviderDouble")
 struct ProviderDoubleTests {
-    private func post(_ fixture: DoubleFixture, _ path: String, headers: [(String, String)] = [], body: String) async throws -> (status: Int, headers: [String: String], body: String) {
+    private func post(
+        _ fixture: DoubleFixture, _ path: String, headers: [(String, String)] = [], body: String
+    ) async throws -> (status: Int, headers: [String: String], body: String) {
         var request = HTTPClientRequest(url: fixture.double.baseURL + path)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -22,7 +24,8 @@ struct ProviderDoubleTests {
     @Test("a Gemini request without a key gets 403 PERMISSION_DENIED")
     func geminiMissingKey() async throws {
         try await DoubleFixture.with { fixture in
-            let answer = try await post(fixture, "/v1beta/models/gemini-2.0-flash:generateContent", body: #"{"contents":[]}"#)
+            let answer = try await post(
+                fixture, "/v1beta/models/gemini-2.0-flash:generateContent", body: #"{"contents":[]}"#)
             #expect(answer.status == 403)
             #expect(answer.body.contains(#""status":"PERMISSION_DENIED""#))
         }
@@ -48,7 +51,8 @@ struct ProviderDoubleTests {
     @Test("Ollama streams NDJSON by default and ends with a done line")
     func ollamaStreamsByDefault() async throws {
         try await DoubleFixture.with { fixture in
-            let answer = try await post(fixture, "/api/chat", body: #"{"model":"llama3.2","messages":[{"role":"user","content":"a b"}]}"#)
+            let answer = try await post(
+                fixture, "/api/chat", body: #"{"model":"llama3.2","messages":[{"role":"user","content":"a b"}]}"#)
             #expect(answer.headers["content-type"] == "application/x-ndjson")
             let lines = answer.body.split(separator: "\n")
             #expect(lines.count == 4)
@@ -59,9 +63,11 @@ struct ProviderDoubleTests {
     @Test("the control API scripts behaviours from JSON and reports recorded requests")
     func controlAPI() async throws {
         try await DoubleFixture.with { fixture in
-            let scripted = try await post(fixture, "/_double/script", body: #"[{"kind":"error","route":"ollama","status":503,"retryAfter":"2"}]"#)
+            let scripted = try await post(
+                fixture, "/_double/script", body: #"[{"kind":"error","route":"ollama","status":503,"retryAfter":"2"}]"#)
             #expect(scripted.status == 200)
-            let failed = try await post(fixture, "/api/chat", body: #"{"model":"llama3.2","messages":[],"stream":false}"#)
+            let failed = try await post(
+                fixture, "/api/chat", body: #"{"model":"llama3.2","messages":[],"stream":false}"#)
             #expect(failed.status == 503)
             #expect(failed.headers["retry-after"] == "2")
             #expect(failed.body == #"{"error":"server busy, please try again.  maximum pending requests exceeded"}"#)
@@ -69,7 +75,9 @@ struct ProviderDoubleTests {
             var listing = HTTPClientRequest(url: fixture.double.baseURL + "/_double/requests")
             listing.method = .GET
             let response = try await fixture.httpClient.execute(listing, timeout: .seconds(5))
-            let recorded = try JSONDecoder().decode([ProviderDoubleRequest].self, from: Data(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+            let recorded = try JSONDecoder().decode(
+                [ProviderDoubleRequest].self,
+                from: Data(try await response.body.collect(upTo: 1 << 20).readableBytesView))
             #expect(recorded.map(\.path) == ["/api/chat"])
             _ = try await post(fixture, "/_double/reset", body: "")
             #expect(fixture.double.requests.isEmpty)
@@ -98,7 +106,8 @@ struct ProviderDoubleTests {
             listing.method = .GET
             let response = try await fixture.httpClient.execute(listing, timeout: .seconds(5))
             let exchanges = try JSONDecoder().decode(
-                [ProviderDoubleExchange].self, from: Data(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+                [ProviderDoubleExchange].self,
+                from: Data(try await response.body.collect(upTo: 1 << 20).readableBytesView))
             #expect(exchanges.map(\.totalChunks) == [3, 2])
             #expect(exchanges.allSatisfy { $0.completed && !$0.closedByClient && $0.chunksWritten == $0.totalChunks })
         }

@@ -14,7 +14,8 @@ struct ProviderIntegrationTests {
                 ChatMessage(role: .system, content: "Be brief."),
                 ChatMessage(role: .user, content: "hello brave new world"),
             ])
-            let completion = try await fixture.gemini.complete(request, model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
+            let completion = try await fixture.gemini.complete(
+                request, model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
             #expect(completion.text == "Echo: hello brave new world")
             #expect(completion.model == "gemini-2.0-flash")
             #expect(completion.finishReason == .stop)
@@ -33,8 +34,11 @@ struct ProviderIntegrationTests {
     @Test("Ollama answers through the double with stream false and usage from the eval counts")
     func ollamaSuccess() async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([.success(text: "Hi there", promptTokens: 12, completionTokens: 3, finishReason: "length")])
-            let completion = try await fixture.ollama.complete(CompletionRequest(prompt: "say hi"), model: "llama3.2", timeout: .seconds(5), logger: logger)
+            fixture.double.script([
+                .success(text: "Hi there", promptTokens: 12, completionTokens: 3, finishReason: "length")
+            ])
+            let completion = try await fixture.ollama.complete(
+                CompletionRequest(prompt: "say hi"), model: "llama3.2", timeout: .seconds(5), logger: logger)
             #expect(completion.text == "Hi there")
             #expect(completion.finishReason == .length)
             #expect(completion.usage == TokenUsage(promptTokens: 12, completionTokens: 3, totalTokens: 15))
@@ -49,7 +53,8 @@ struct ProviderIntegrationTests {
     func geminiThoughtsSkipped() async throws {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.success(text: "Answer.", thought: "Let me think")])
-            let completion = try await fixture.gemini.complete(CompletionRequest(prompt: "q"), model: "gemini-2.5-flash", timeout: .seconds(5), logger: logger)
+            let completion = try await fixture.gemini.complete(
+                CompletionRequest(prompt: "q"), model: "gemini-2.5-flash", timeout: .seconds(5), logger: logger)
             #expect(completion.text == "Answer.")
         }
     }
@@ -58,7 +63,8 @@ struct ProviderIntegrationTests {
     func geminiBlocked() async throws {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.blocked])
-            let completion = try await fixture.gemini.complete(CompletionRequest(prompt: "q"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
+            let completion = try await fixture.gemini.complete(
+                CompletionRequest(prompt: "q"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
             #expect(completion.text == "")
             #expect(completion.finishReason == .contentFilter)
         }
@@ -67,9 +73,12 @@ struct ProviderIntegrationTests {
     @Test("a wrong Gemini key is a non-retryable 400 with Google's message")
     func geminiWrongKey() async throws {
         try await DoubleFixture.with { fixture in
-            let wrong = GeminiProvider(httpClient: fixture.httpClient, baseURL: fixture.double.baseURL, apiKey: "nope", defaultModel: "gemini-2.0-flash")
+            let wrong = GeminiProvider(
+                httpClient: fixture.httpClient, baseURL: fixture.double.baseURL, apiKey: "nope",
+                defaultModel: "gemini-2.0-flash")
             let error = await #expect(throws: ProviderError.self) {
-                try await wrong.complete(CompletionRequest(prompt: "q"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
+                try await wrong.complete(
+                    CompletionRequest(prompt: "q"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
             }
             #expect(error?.kind == .http(status: 400))
             #expect(error?.message == "API key not valid. Please pass a valid API key.")
@@ -81,7 +90,8 @@ struct ProviderIntegrationTests {
     func ollamaUnknownModel() async throws {
         try await DoubleFixture.with(configuration: .init(restrictsModels: true)) { fixture in
             let error = await #expect(throws: ProviderError.self) {
-                try await fixture.ollama.complete(CompletionRequest(prompt: "q"), model: "mistral", timeout: .seconds(5), logger: logger)
+                try await fixture.ollama.complete(
+                    CompletionRequest(prompt: "q"), model: "mistral", timeout: .seconds(5), logger: logger)
             }
             #expect(error == ProviderError(kind: .http(status: 404), message: "model 'mistral' not found"))
         }
@@ -92,7 +102,8 @@ struct ProviderIntegrationTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.drop])
             let error = await #expect(throws: ProviderError.self) {
-                try await fixture.ollama.complete(CompletionRequest(prompt: "q"), model: "llama3.2", timeout: .seconds(5), logger: logger)
+                try await fixture.ollama.complete(
+                    CompletionRequest(prompt: "q"), model: "llama3.2", timeout: .seconds(5), logger: logger)
             }
             #expect(error?.kind == .connect)
         }
@@ -103,7 +114,8 @@ struct ProviderIntegrationTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.closeMidBody])
             let error = await #expect(throws: ProviderError.self) {
-                try await fixture.gemini.complete(CompletionRequest(prompt: "q"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
+                try await fixture.gemini.complete(
+                    CompletionRequest(prompt: "q"), model: "gemini-2.0-flash", timeout: .seconds(5), logger: logger)
             }
             #expect(error?.kind == .connect)
         }
@@ -115,7 +127,9 @@ struct ProviderIntegrationTests {
             fixture.double.script([.malformedJSON, .malformedJSON])
             for provider in [fixture.gemini, fixture.ollama] as [any ChatProvider] {
                 let error = await #expect(throws: ProviderError.self) {
-                    try await provider.complete(CompletionRequest(prompt: "q"), model: provider.defaultModel, timeout: .seconds(5), logger: logger)
+                    try await provider.complete(
+                        CompletionRequest(prompt: "q"), model: provider.defaultModel, timeout: .seconds(5),
+                        logger: logger)
                 }
                 #expect(error?.kind == .invalidResponse)
             }
@@ -128,7 +142,8 @@ struct ProviderIntegrationTests {
             fixture.double.script([ProviderDoubleBehaviour.success().delayed(by: .seconds(2))])
             let started = ContinuousClock.now
             let attempt = Task {
-                try await fixture.ollama.complete(CompletionRequest(prompt: "q"), model: "llama3.2", timeout: .milliseconds(150), logger: logger)
+                try await fixture.ollama.complete(
+                    CompletionRequest(prompt: "q"), model: "llama3.2", timeout: .milliseconds(150), logger: logger)
             }
             await fixture.advance(by: .milliseconds(150), of: .ollama)
             let error = await #expect(throws: ProviderError.self) { try await attempt.value }
@@ -141,9 +156,11 @@ struct ProviderIntegrationTests {
     func connectionRefused() async throws {
         try await DoubleFixture.with { fixture in
             let refusing = try RefusingPort()
-            let provider = OllamaProvider(httpClient: fixture.httpClient, baseURL: refusing.httpURL, defaultModel: "llama3.2")
+            let provider = OllamaProvider(
+                httpClient: fixture.httpClient, baseURL: refusing.httpURL, defaultModel: "llama3.2")
             let error = await #expect(throws: ProviderError.self) {
-                try await provider.complete(CompletionRequest(prompt: "q"), model: "llama3.2", timeout: .seconds(5), logger: logger)
+                try await provider.complete(
+                    CompletionRequest(prompt: "q"), model: "llama3.2", timeout: .seconds(5), logger: logger)
             }
             #expect(error?.kind == .connect)
             withExtendedLifetime(refusing) {}

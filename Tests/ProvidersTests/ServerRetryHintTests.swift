@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Server retry hints")
 struct ServerRetryHintTests {
-    @Test("Retry-After in seconds is parsed", arguments: [("0", Duration.zero), ("3", .seconds(3)), (" 120 ", .seconds(120)), ("1.5", .milliseconds(1500))])
+    @Test(
+        "Retry-After in seconds is parsed",
+        arguments: [("0", Duration.zero), ("3", .seconds(3)), (" 120 ", .seconds(120)), ("1.5", .milliseconds(1500))])
     func retryAfterSeconds(value: String, expected: Duration) {
         #expect(ServerRetryHint.parseRetryAfter(value) == expected)
     }
@@ -43,7 +45,8 @@ struct ServerRetryHintTests {
         #expect(ServerRetryHint.parseProtobufDuration(value) == expected)
     }
 
-    @Test("malformed protobuf durations are rejected", arguments: ["", "26", "s", "-1s", "1.2345678901s", "1.s", "abc s"])
+    @Test(
+        "malformed protobuf durations are rejected", arguments: ["", "26", "s", "-1s", "1.2345678901s", "1.s", "abc s"])
     func protobufGarbage(value: String) {
         #expect(ServerRetryHint.parseProtobufDuration(value) == nil)
     }

@@ -13,7 +13,8 @@ struct ServerSentEventParserTests {
     }
 
     private static let sample = Array(
-        ": keep-alive\r\ndata: {\"text\":\"Grüße 👋\"}\r\n\r\nevent: update\ndata: first\ndata:second\nid: 7\n\n:ping\n\ndata: last\r\r".utf8
+        ": keep-alive\r\ndata: {\"text\":\"Grüße 👋\"}\r\n\r\nevent: update\ndata: first\ndata:second\nid: 7\n\n:ping\n\ndata: last\r\r"
+            .utf8
     )
     private static let expected = [
         ServerSentEvent(data: #"{"text":"Grüße 👋"}"#),

@@ -6,14 +6,16 @@ import Testing
 @Suite("Stream decoders")
 struct StreamDecoderTests {
     /// Runs `body` through `decoder` in two halves and accumulates the chunks.
-    private func decode(_ decoder: some CompletionStreamDecoder, _ body: String) throws -> (chunks: [CompletionChunk], total: CompletionAccumulator) {
+    private func decode(
+        _ decoder: some CompletionStreamDecoder, _ body: String
+    ) throws -> (chunks: [CompletionChunk], total: CompletionAccumulator) {
         var decoder = decoder
         let bytes = Array(body.utf8)
         var chunks = try decoder.decode(ByteBuffer(bytes: bytes[..<(bytes.count / 2)]))
         chunks += try decoder.decode(ByteBuffer(bytes: bytes[(bytes.count / 2)...]))
         chunks += try decoder.finish()
         var total = CompletionAccumulator()
-        chunks.forEach { total.add($0) }
+        for chunk in chunks { total.add(chunk) }
         return (chunks, total)
     }
 
@@ -38,7 +40,8 @@ struct StreamDecoderTests {
 
     @Test("a Gemini error event becomes a ProviderError with the event's status code")
     func geminiErrorEvent() {
-        let body = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}]}\n\ndata: {\"error\":{\"code\":503,\"message\":\"overloaded\",\"status\":\"UNAVAILABLE\"}}\n\n"
+        let body =
+            "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}]}\n\ndata: {\"error\":{\"code\":503,\"message\":\"overloaded\",\"status\":\"UNAVAILABLE\"}}\n\n"
         let error = #expect(throws: ProviderError.self) { try decode(GeminiStreamDecoder(requestedModel: "m"), body) }
         #expect(error?.kind == .http(status: 503))
         #expect(error?.message.contains("overloaded") == true)
@@ -46,7 +49,9 @@ struct StreamDecoderTests {
 
     @Test("a Gemini stream with no event at all is an invalid response")
     func geminiEmptyStream() {
-        let error = #expect(throws: ProviderError.self) { try decode(GeminiStreamDecoder(requestedModel: "m"), ": nothing\n\n") }
+        let error = #expect(throws: ProviderError.self) {
+            try decode(GeminiStreamDecoder(requestedModel: "m"), ": nothing\n\n")
+        }
         #expect(error?.kind == .invalidResponse)
     }
 
@@ -69,11 +74,16 @@ struct StreamDecoderTests {
     @Test("an Ollama stream that ends without done is an error, and an error line throws its message")
     func ollamaBrokenStreams() {
         let truncated = #expect(throws: ProviderError.self) {
-            try decode(OllamaStreamDecoder(requestedModel: "m"), "{\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n")
+            try decode(
+                OllamaStreamDecoder(requestedModel: "m"),
+                "{\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n")
         }
         #expect(truncated?.kind == .connect)
         let failed = #expect(throws: ProviderError.self) {
-            try decode(OllamaStreamDecoder(requestedModel: "m"), "{\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n{\"error\":\"runner crashed\"}\n")
+            try decode(
+                OllamaStreamDecoder(requestedModel: "m"),
+                "{\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n{\"error\":\"runner crashed\"}\n"
+            )
         }
         #expect(failed?.kind == .invalidResponse)
         #expect(failed?.message.hasSuffix("runner crashed") == true)
@@ -108,11 +118,14 @@ struct StreamDecoderTests {
     @Test("an OpenAI stream cut off before [DONE] or a finish reason is an error; an error event throws")
     func openAIBrokenStreams() {
         let cut = #expect(throws: ProviderError.self) {
-            try decode(OpenAIStreamDecoder(requestedModel: "m"), "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n")
+            try decode(
+                OpenAIStreamDecoder(requestedModel: "m"), "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n")
         }
         #expect(cut?.kind == .connect)
         let failed = #expect(throws: ProviderError.self) {
-            try decode(OpenAIStreamDecoder(requestedModel: "m"), "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n")
+            try decode(
+                OpenAIStreamDecoder(requestedModel: "m"),
+                "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n")
         }
         #expect(failed?.kind == .invalidResponse)
         #expect(failed?.message.hasSuffix("boom") == true)

@@ -8,16 +8,23 @@ import Testing
 struct StreamingIntegrationTests {
     let logger = DoubleFixture.logger
 
-    private func openStream(_ fixture: DoubleFixture, _ route: ProviderDoubleRoute, firstByte: Duration = .seconds(5), idle: Duration = .seconds(5)) async throws -> CompletionStream {
+    private func openStream(
+        _ fixture: DoubleFixture, _ route: ProviderDoubleRoute, firstByte: Duration = .seconds(5),
+        idle: Duration = .seconds(5)
+    ) async throws -> CompletionStream {
         let provider = fixture.provider(for: route)
         return try await provider.stream(
-            CompletionRequest(prompt: "hi"), model: provider.defaultModel, firstByteTimeout: firstByte, idleTimeout: idle, logger: logger)
+            CompletionRequest(prompt: "hi"), model: provider.defaultModel, firstByteTimeout: firstByte,
+            idleTimeout: idle, logger: logger)
     }
 
-    @Test("each provider streams text equal to the joined deltas, with its usage and finish reason", arguments: ProviderDoubleRoute.allCases)
+    @Test(
+        "each provider streams text equal to the joined deltas, with its usage and finish reason",
+        arguments: ProviderDoubleRoute.allCases)
     func streamedTextAndUsage(route: ProviderDoubleRoute) async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([.streamed(["Hel", "lo ", "world"], promptTokens: 4, completionTokens: 3)], for: route)
+            fixture.double.script(
+                [.streamed(["Hel", "lo ", "world"], promptTokens: 4, completionTokens: 3)], for: route)
             var deltas: [String] = []
             var total = CompletionAccumulator()
             for try await chunk in try await openStream(fixture, route) {
@@ -45,7 +52,9 @@ struct StreamingIntegrationTests {
         }
     }
 
-    @Test("the first chunk reaches the consumer while the provider is still sending the rest", arguments: ProviderDoubleRoute.allCases)
+    @Test(
+        "the first chunk reaches the consumer while the provider is still sending the rest",
+        arguments: ProviderDoubleRoute.allCases)
     func chunksArriveIncrementally(route: ProviderDoubleRoute) async throws {
         try await DoubleFixture.with { fixture in
             // 150 ms apart: generous, so a busy machine (the whole suite runs in parallel on two
@@ -70,12 +79,17 @@ struct StreamingIntegrationTests {
         }
     }
 
-    @Test("a mid-stream failure is thrown by the stream after the delivered text, and nothing is retried", arguments: ProviderDoubleRoute.allCases)
+    @Test(
+        "a mid-stream failure is thrown by the stream after the delivered text, and nothing is retried",
+        arguments: ProviderDoubleRoute.allCases)
     func midStreamFailure(route: ProviderDoubleRoute) async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([.failMidStream(after: ["partial ", "answer"], message: "the runner crashed")], for: route)
-            let chain = fixture.chain(providers: [fixture.provider(for: route), fixture.ollama, fixture.gemini].uniqued())
-            let result = await chain.stream(CompletionRequest(prompt: "hi"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            fixture.double.script(
+                [.failMidStream(after: ["partial ", "answer"], message: "the runner crashed")], for: route)
+            let chain = fixture.chain(
+                providers: [fixture.provider(for: route), fixture.ollama, fixture.gemini].uniqued())
+            let result = await chain.stream(
+                CompletionRequest(prompt: "hi"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.provider == fixture.provider(for: route).name)
             #expect(success.attempts.count == 1)
@@ -89,11 +103,13 @@ struct StreamingIntegrationTests {
         }
     }
 
-    @Test("errors before the first chunk are retried, then the chain falls back, and the first chunk is handed out once")
+    @Test(
+        "errors before the first chunk are retried, then the chain falls back, and the first chunk is handed out once")
     func errorBeforeFirstChunkFallsBack() async throws {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.error(status: 503), .error(status: 503), .error(status: 429)], for: .gemini)
-            let result = await fixture.chain().stream(CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain().stream(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: relaxedDeadline(), logger: logger)
             let success = try #require(result.success)
             #expect(success.provider == .ollama)
             #expect(success.model == "llama3.2")
@@ -111,7 +127,8 @@ struct StreamingIntegrationTests {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.error(status: 404)], for: .ollama)
             let route = ProviderRoute(requestedProvider: .ollama, requestedModel: "mistral")
-            let result = await fixture.chain().stream(CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
+            let result = await fixture.chain().stream(
+                CompletionRequest(prompt: "ping"), route: route, deadline: relaxedDeadline(), logger: logger)
             let failure = try #require(result.failure)
             #expect(failure.reason == .allProvidersFailed)
             #expect(failure.attempts.map(\.statusLabel) == ["404"])
@@ -119,7 +136,9 @@ struct StreamingIntegrationTests {
         }
     }
 
-    @Test("no first chunk within the first-byte timeout is a timed-out attempt, the chain falls back, and the slow stream is closed")
+    @Test(
+        "no first chunk within the first-byte timeout is a timed-out attempt, the chain falls back, and the slow stream is closed"
+    )
     func firstByteTimeout() async throws {
         try await DoubleFixture.with { fixture in
             // 1 s, not less: the fallback's own first chunk must fit in the same timeout on a
@@ -133,7 +152,9 @@ struct StreamingIntegrationTests {
             #expect(ContinuousClock.now - started < .milliseconds(5000))
             #expect(success.provider == .ollama)
             #expect(success.attempts.map(\.statusLabel) == ["timeout", "200"])
-            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) { $0.first?.closedByClient == true }
+            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) {
+                $0.first?.closedByClient == true
+            }
             #expect(exchanges.first?.route == .gemini)
             #expect(exchanges.first?.closedByClient == true)
         }
@@ -143,7 +164,8 @@ struct StreamingIntegrationTests {
     func idleTimeout() async throws {
         try await DoubleFixture.with { fixture in
             fixture.double.script([.streamed(["a", "b"], chunkDelay: .seconds(1))], for: .ollama)
-            var iterator = try await openStream(fixture, .ollama, firstByte: .seconds(3), idle: .milliseconds(150)).makeAsyncIterator()
+            var iterator = try await openStream(fixture, .ollama, firstByte: .seconds(3), idle: .milliseconds(150))
+                .makeAsyncIterator()
             let first = try await iterator.next()
             #expect(first?.textDelta == "a")
             fixture.clock.advance(by: .milliseconds(150))
@@ -154,7 +176,9 @@ struct StreamingIntegrationTests {
             #expect(error?.kind == .timeout)
             // The timeout fired before the next chunk (due 1 s after the first) arrived.
             #expect(later.isEmpty)
-            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) { $0.last?.closedByClient == true }
+            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) {
+                $0.last?.closedByClient == true
+            }
             #expect(exchanges.last?.closedByClient == true)
         }
     }
@@ -162,7 +186,8 @@ struct StreamingIntegrationTests {
     @Test("cancelling the consumer's task closes the upstream connection promptly")
     func consumerCancellation() async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([.streamed(Array(repeating: "x ", count: 100), chunkDelay: .milliseconds(50))], for: .openai)
+            fixture.double.script(
+                [.streamed(Array(repeating: "x ", count: 100), chunkDelay: .milliseconds(50))], for: .openai)
             let stream = try await openStream(fixture, .openai)
             let consumer = Task { () -> ProviderError? in
                 do {
@@ -176,7 +201,9 @@ struct StreamingIntegrationTests {
             let writtenAtCancel = fixture.double.exchanges.last?.chunksWritten ?? 0
             consumer.cancel()
             #expect(await consumer.value?.kind == .cancelled)
-            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) { $0.last?.closedByClient == true }
+            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) {
+                $0.last?.closedByClient == true
+            }
             #expect(exchanges.last?.closedByClient == true)
             #expect(exchanges.last?.completed == false)
             // Promptly, in the double's own time (robust on a busy machine): a few chunks at most.
@@ -187,12 +214,15 @@ struct StreamingIntegrationTests {
     @Test("dropping a stream after its first chunk closes the upstream connection")
     func droppedStream() async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([.streamed(Array(repeating: "y ", count: 100), chunkDelay: .milliseconds(50))], for: .gemini)
+            fixture.double.script(
+                [.streamed(Array(repeating: "y ", count: 100), chunkDelay: .milliseconds(50))], for: .gemini)
             do {
                 let stream = try await openStream(fixture, .gemini)
                 for try await _ in stream { break }
             }
-            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) { $0.last?.closedByClient == true }
+            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) {
+                $0.last?.closedByClient == true
+            }
             #expect(exchanges.last?.closedByClient == true)
             #expect((exchanges.last?.chunksWritten ?? .max) < 100)
         }
@@ -230,20 +260,34 @@ struct StreamingChainEdgeTests {
     struct CompleteOnlyProvider: ChatProvider {
         let name = ProviderName.openai
         let defaultModel = "stub"
-        func complete(_ request: CompletionRequest, model: String, timeout: Duration, logger: Logger) async throws(ProviderError) -> Completion {
-            Completion(text: "whole answer", model: model, finishReason: .length, usage: TokenUsage(promptTokens: 1, completionTokens: 2, totalTokens: 3))
+        func complete(
+            _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
+        ) async throws(ProviderError) -> Completion {
+            Completion(
+                text: "whole answer", model: model, finishReason: .length,
+                usage: TokenUsage(promptTokens: 1, completionTokens: 2, totalTokens: 3))
         }
     }
 
     @Test("a provider without its own streaming streams its whole answer as one chunk and lists its default model")
     func defaultStreaming() async throws {
-        let chain = ProviderChain(providers: [CompleteOnlyProvider()], retryPolicy: .default, providerTimeout: .seconds(1))
-        let result = await chain.stream(CompletionRequest(prompt: "q"), route: .default, deadline: relaxedDeadline(), logger: logger)
+        let chain = ProviderChain(
+            providers: [CompleteOnlyProvider()], retryPolicy: .default, providerTimeout: .seconds(1))
+        let result = await chain.stream(
+            CompletionRequest(prompt: "q"), route: .default, deadline: relaxedDeadline(), logger: logger)
         let success = try #require(result.success)
         var chunks: [CompletionChunk] = []
         for try await chunk in success.stream { chunks.append(chunk) }
-        #expect(chunks == [CompletionChunk(textDelta: "whole answer", finishReason: .length, usage: TokenUsage(promptTokens: 1, completionTokens: 2, totalTokens: 3), model: "stub")])
-        #expect(try await CompleteOnlyProvider().listModels(timeout: .seconds(1), logger: logger) == [ProviderModel(id: "stub", created: nil, ownedBy: "openai")])
+        #expect(
+            chunks == [
+                CompletionChunk(
+                    textDelta: "whole answer", finishReason: .length,
+                    usage: TokenUsage(promptTokens: 1, completionTokens: 2, totalTokens: 3), model: "stub")
+            ])
+        #expect(
+            try await CompleteOnlyProvider().listModels(timeout: .seconds(1), logger: logger) == [
+                ProviderModel(id: "stub", created: nil, ownedBy: "openai")
+            ])
     }
 
     @Test("cancelling the chain while it waits for the first chunk ends as cancelled and closes the upstream")
@@ -252,13 +296,16 @@ struct StreamingChainEdgeTests {
             fixture.double.script([.streamed(["late"], chunkDelay: .seconds(5))], for: .gemini)
             let chain = fixture.chain()
             let waiting = Task {
-                await chain.stream(CompletionRequest(prompt: "q"), route: .default, deadline: relaxedDeadline(), logger: logger)
+                await chain.stream(
+                    CompletionRequest(prompt: "q"), route: .default, deadline: relaxedDeadline(), logger: logger)
             }
             _ = await fixture.double.exchanges(waitingUpTo: .seconds(10)) { !$0.isEmpty }
             waiting.cancel()
             let failure = try #require(await waiting.value.failure)
             #expect(failure.reason == .cancelled)
-            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) { $0.first?.closedByClient == true }
+            let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) {
+                $0.first?.closedByClient == true
+            }
             #expect(exchanges.first?.closedByClient == true)
             #expect(fixture.double.requests(for: .ollama).isEmpty)
         }

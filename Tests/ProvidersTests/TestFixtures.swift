@@ -38,10 +38,13 @@ struct DoubleFixture: Sendable {
             double: double,
             httpClient: httpClient,
             gemini: GeminiProvider(
-                httpClient: httpClient, baseURL: double.baseURL, apiKey: geminiKey, defaultModel: "gemini-2.0-flash", clock: providerClock),
-            ollama: OllamaProvider(httpClient: httpClient, baseURL: double.baseURL, defaultModel: "llama3.2", clock: providerClock),
+                httpClient: httpClient, baseURL: double.baseURL, apiKey: geminiKey, defaultModel: "gemini-2.0-flash",
+                clock: providerClock),
+            ollama: OllamaProvider(
+                httpClient: httpClient, baseURL: double.baseURL, defaultModel: "llama3.2", clock: providerClock),
             openAI: OpenAIProvider(
-                httpClient: httpClient, baseURL: double.baseURL + "/v1/", apiKey: openAIKey, defaultModel: "gpt-4o-mini", clock: providerClock),
+                httpClient: httpClient, baseURL: double.baseURL + "/v1/", apiKey: openAIKey,
+                defaultModel: "gpt-4o-mini", clock: providerClock),
             clock: clock
         )
         let result: Result<T, any Error>
@@ -86,7 +89,9 @@ struct DoubleFixture: Sendable {
     /// Waits until `count` requests of `route` have reached the double, then moves the clock on by
     /// `duration`: the way a test lets a timeout or deadline pass once the attempt is in flight.
     func advance(by duration: Duration, after count: Int = 1, of route: ProviderDoubleRoute) async {
-        _ = await double.requests(waitingUpTo: .seconds(10)) { requests in requests.filter { $0.route == route }.count >= count }
+        _ = await double.requests(waitingUpTo: .seconds(10)) { requests in
+            requests.filter { $0.route == route }.count >= count
+        }
         clock.advance(by: duration)
     }
 }

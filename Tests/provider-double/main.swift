@@ -10,7 +10,10 @@ import TestSupport
 
 /// Exits with a usage line on stderr.
 func usage(_ problem: String) -> Never {
-    FileHandle.standardError.write(Data("provider-double: \(problem)\nusage: provider-double [--host H] [--port P] [--gemini-key K] [--restrict-models] [--gemini-models a,b] [--ollama-models a,b] [--openai-models a,b] [--gemini-page-size N] [--no-record]\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "provider-double: \(problem)\nusage: provider-double [--host H] [--port P] [--gemini-key K] [--restrict-models] [--gemini-models a,b] [--ollama-models a,b] [--openai-models a,b] [--gemini-page-size N] [--no-record]\n"
+                .utf8))
     exit(64)
 }
 
@@ -19,7 +22,9 @@ var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--port":
-        guard let value = arguments.popFirst(), let port = Int(value), (0...65535).contains(port) else { usage("--port needs 0-65535") }
+        guard let value = arguments.popFirst(), let port = Int(value), (0...65535).contains(port) else {
+            usage("--port needs 0-65535")
+        }
         configuration.port = port
     case "--host":
         guard let value = arguments.popFirst() else { usage("--host needs a value") }
@@ -38,7 +43,9 @@ while let argument = arguments.popFirst() {
         default: configuration.openAIModels = models
         }
     case "--gemini-page-size":
-        guard let value = arguments.popFirst(), let size = Int(value), size > 0 else { usage("--gemini-page-size needs a positive number") }
+        guard let value = arguments.popFirst(), let size = Int(value), size > 0 else {
+            usage("--gemini-page-size needs a positive number")
+        }
         configuration.geminiModelsPageSize = size
     case "--no-record":
         configuration.recordsRequests = false

@@ -71,7 +71,8 @@ public func buildApplication(
         case .gemini:
             return GeminiProvider(
                 httpClient: httpClient, baseURL: configuration.gemini.baseURL,
-                apiKey: configuration.gemini.apiKey ?? "", defaultModel: configuration.gemini.model, clock: providerClock)
+                apiKey: configuration.gemini.apiKey ?? "", defaultModel: configuration.gemini.model,
+                clock: providerClock)
         case .ollama:
             return OllamaProvider(
                 httpClient: httpClient, baseURL: configuration.ollama.baseURL,
@@ -80,7 +81,8 @@ public func buildApplication(
             // ServiceConfiguration guarantees both are set when PROVIDERS includes openai.
             return OpenAIProvider(
                 httpClient: httpClient, baseURL: configuration.openAI.baseURL ?? "",
-                apiKey: configuration.openAI.apiKey, defaultModel: configuration.openAI.model ?? "", clock: providerClock)
+                apiKey: configuration.openAI.apiKey, defaultModel: configuration.openAI.model ?? "",
+                clock: providerClock)
         }
     }
     let chain = ProviderChain(
@@ -107,7 +109,8 @@ public func buildApplication(
             .addRoutes(to: router.group("admin").add(middleware: AdminAuthenticator(adminKeyHash: adminKeyHash)))
     } else {
         logger.warning(
-            "ADMIN_API_KEY is not set: API keys are off and every /v1 route is open to anyone who can reach \(configuration.host):\(configuration.port)")
+            "ADMIN_API_KEY is not set: API keys are off and every /v1 route is open to anyone who can reach \(configuration.host):\(configuration.port)"
+        )
     }
 
     let native = router.group("v1").add(middleware: authenticator)
@@ -136,7 +139,8 @@ public func buildApplication(
     ]
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
         services: services,
         logger: logger)
 }

@@ -15,7 +15,8 @@ extension ServiceConfiguration {
         mongoURI = env.string("MONGODB_URI") ?? mongoURI
         guard mongoURI.hasPrefix("mongodb://") || mongoURI.hasPrefix("mongodb+srv://") else {
             // Never echo the URI: it may hold a password. The scheme alone says what is wrong.
-            let scheme = mongoURI.range(of: "://").map { mongoURI[..<$0.lowerBound] }
+            let scheme =
+                mongoURI.range(of: "://").map { mongoURI[..<$0.lowerBound] }
                 .flatMap { $0.allSatisfy { $0.isLetter || $0.isNumber || "+.-".contains($0) } ? "\"\($0)://…\"" : nil }
                 ?? "a value without a URI scheme"
             throw ConfigurationError(

@@ -122,7 +122,9 @@ public struct ServiceConfiguration: Sendable {
         public var maxAttempts: Int
         public var baseDelay: Duration
         public var maxDelay: Duration
-        public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .milliseconds(5000)) {
+        public init(
+            maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .milliseconds(5000)
+        ) {
             self.maxAttempts = maxAttempts
             self.baseDelay = baseDelay
             self.maxDelay = maxDelay

@@ -24,7 +24,8 @@ extension ServiceMetrics {
     /// The log's shipping lag and counters, set just before a scrape (`recordSpool` sets its depth).
     func recordShippingLag(_ lag: (records: Int, seconds: Double), statistics: SpoolStatistics) {
         registry.makeGauge(
-            descriptor: Self.descriptor("chat_log_shipping_lag_records", "Records in the write-ahead log not yet in MongoDB")
+            descriptor: Self.descriptor(
+                "chat_log_shipping_lag_records", "Records in the write-ahead log not yet in MongoDB")
         ).set(Double(lag.records))
         registry.makeGauge(
             descriptor: Self.descriptor("chat_log_shipping_lag_seconds", "Age of the oldest record not yet in MongoDB")

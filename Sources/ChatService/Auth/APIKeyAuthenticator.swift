@@ -33,7 +33,8 @@ struct APIKeyAuthenticator: RouterMiddleware {
         } else {
             let record = try await lookup(keyHash: presentedHash, logger: context.logger)
             guard let record, !record.isRevoked, APIKeyHash.constantTimeEqual(record.keyHash, presentedHash) else {
-                throw APIError(status: .unauthorized, code: "invalid_api_key", message: "the API key is invalid or revoked")
+                throw APIError(
+                    status: .unauthorized, code: "invalid_api_key", message: "the API key is invalid or revoked")
             }
             context.client = AuthenticatedClient(keyId: record.id, name: record.name, isAdmin: false)
         }

@@ -1,7 +1,7 @@
 import Foundation
-import NIOCore
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Persistence
 import Providers
 
@@ -47,7 +47,8 @@ extension InteractionUsage {
     init(reported: TokenUsage?, promptMessages: [ChatMessage], completion: String) {
         let counts = reported ?? TokenEstimate.usage(prompt: promptMessages, completion: completion)
         self.init(
-            promptTokens: Int32(clamping: counts.promptTokens), completionTokens: Int32(clamping: counts.completionTokens),
+            promptTokens: Int32(clamping: counts.promptTokens),
+            completionTokens: Int32(clamping: counts.completionTokens),
             totalTokens: Int32(clamping: counts.totalTokens), estimated: reported == nil)
     }
 }
@@ -103,7 +104,8 @@ extension APIError {
                 retryAfter: failure.retryAfter, attempts: attempts)
         case .cancelled:
             // The caller went away; nobody reads this answer, but the status is honest.
-            self.init(status: .init(code: 499, reasonPhrase: "Client Closed Request"), code: failure.reason.code,
+            self.init(
+                status: .init(code: 499, reasonPhrase: "Client Closed Request"), code: failure.reason.code,
                 message: failure.message, attempts: attempts)
         case .deadlineExceeded:
             self.init(status: .gatewayTimeout, code: failure.reason.code, message: failure.message, attempts: attempts)

@@ -13,7 +13,9 @@ enum JSONRequestBody {
         case invalidValue(path: String)
     }
 
-    static func decode<Wire: Decodable>(_ type: Wire.Type = Wire.self, from body: some DataProtocol) throws(Failure) -> Wire {
+    static func decode<Wire: Decodable>(
+        _ type: Wire.Type = Wire.self, from body: some DataProtocol
+    ) throws(Failure) -> Wire {
         do {
             return try JSONDecoder().decode(Wire.self, from: Data(body))
         } catch let DecodingError.typeMismatch(_, context) {

@@ -156,7 +156,9 @@ private struct StreamFrames: Sendable {
         }
     }
 
-    private func chunk<Choice: OpenAIWire.StreamChoice>(_ choices: [Choice], usage: OpenAIWire.Usage? = nil) -> AnyEncodable {
+    private func chunk<Choice: OpenAIWire.StreamChoice>(
+        _ choices: [Choice], usage: OpenAIWire.Usage? = nil
+    ) -> AnyEncodable {
         AnyEncodable(
             OpenAIWire.StreamChunk(
                 id: id, created: created, model: model, choices: choices, usage: usage, includeUsageKey: includeUsage))

@@ -58,13 +58,16 @@ struct OpenAIController: Sendable {
         for entry in entries where seen.insert(entry.model.id).inserted {
             models.append(
                 OpenAIWire.Model(
-                    id: entry.model.id, created: Int((entry.model.created ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970),
+                    id: entry.model.id,
+                    created: Int((entry.model.created ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970),
                     owned_by: entry.provider.rawValue))
         }
         return try JSONResponse.make(.ok, OpenAIWire.ModelList(data: models))
     }
 
-    private func handle(_ openAI: OpenAIChatRequest, flavour: Flavour, context: ChatRequestContext) async throws -> Response {
+    private func handle(
+        _ openAI: OpenAIChatRequest, flavour: Flavour, context: ChatRequestContext
+    ) async throws -> Response {
         let requestedAt = Date()
         let started = ContinuousClock.now
         let id = InteractionID.generate()
@@ -106,7 +109,8 @@ struct OpenAIController: Sendable {
             result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
         switch result {
         case .failure(let failure):
-            logger.warning("completion failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
+            logger.warning(
+                "completion failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
             throw APIError(openAIFailure: failure)
         case .success(let success):
             let usage = OpenAIWire.Usage(interaction.usage)

@@ -64,7 +64,7 @@ struct UsageController: Sendable {
         let result: (total: UsageTotals, groups: [UsageTotals])
         do {
             result = try await store.usage(query)
-        } catch where error.isUnreachable {
+        } catch  where error.isUnreachable {
             throw APIError.storageUnavailable("usage cannot be computed right now", error)
         } catch {
             context.logger.error("usage aggregation failed", metadata: ["error": "\(error)"])

@@ -66,7 +66,10 @@ actor ModelCatalog {
             let listed = cache[provider.name]?.models ?? []
             entries += listed.map { Entry(provider: provider.name, model: $0) }
             if !listed.contains(where: { Self.sameModel($0.id, provider.defaultModel) }) {
-                entries.append(Entry(provider: provider.name, model: ProviderModel(id: provider.defaultModel, created: nil, ownedBy: provider.name.rawValue)))
+                entries.append(
+                    Entry(
+                        provider: provider.name,
+                        model: ProviderModel(id: provider.defaultModel, created: nil, ownedBy: provider.name.rawValue)))
             }
         }
         return entries
@@ -75,7 +78,8 @@ actor ModelCatalog {
     /// The provider and model a caller's `model` names: `provider/model`, a provider's default
     /// model, or a model a provider lists (first in `PROVIDERS` order). `nil` when none serves it.
     func resolve(_ requested: String, logger: Logger) async -> (provider: ProviderName, model: String)? {
-        if let slash = requested.firstIndex(of: "/"), let provider = ProviderName(rawValue: String(requested[..<slash])),
+        if let slash = requested.firstIndex(of: "/"),
+            let provider = ProviderName(rawValue: String(requested[..<slash])),
             providers.contains(where: { $0.name == provider })
         {
             let model = String(requested[requested.index(after: slash)...])

@@ -81,7 +81,8 @@ extension OpenAIChatRequest {
         } catch {
             switch error {
             case .wrongType(let path):
-                throw .invalidRequest(path.isEmpty ? "the body must be a JSON object" : "\(path) has the wrong type", param: path)
+                throw .invalidRequest(
+                    path.isEmpty ? "the body must be a JSON object" : "\(path) has the wrong type", param: path)
             case .invalidValue(let path):
                 throw .invalidRequest("\(path) is invalid", param: path)
             case .notJSON:
@@ -164,7 +165,8 @@ private struct SharedFieldsWire: Decodable {
         let maxTokens = max_completion_tokens ?? max_tokens
         if let maxTokens, maxTokens < 1 {
             throw .invalidRequest(
-                "max_completion_tokens must be at least 1", param: max_completion_tokens != nil ? "max_completion_tokens" : "max_tokens")
+                "max_completion_tokens must be at least 1",
+                param: max_completion_tokens != nil ? "max_completion_tokens" : "max_tokens")
         }
         let stops = stop?.values
         if let stops, stops.count > 4 {

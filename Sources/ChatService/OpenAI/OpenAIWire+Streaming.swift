@@ -25,7 +25,9 @@ extension OpenAIWire {
             try container.encode(created, forKey: .created)
             try container.encode(model, forKey: .model)
             try container.encode(choices, forKey: .choices)
-            if let usage { try container.encode(usage, forKey: .usage) } else if includeUsageKey {
+            if let usage {
+                try container.encode(usage, forKey: .usage)
+            } else if includeUsageKey {
                 try container.encodeNil(forKey: .usage)
             }
         }

@@ -49,7 +49,8 @@ struct InteractionRecorder: Sendable {
                 throw .storageUnavailable("the answer could not be stored durably", error)
             }
             logger.error(
-                "could not store the document of a failed call", metadata: ["error": "\(error)", "interaction_id": "\(interaction.id)"])
+                "could not store the document of a failed call",
+                metadata: ["error": "\(error)", "interaction_id": "\(interaction.id)"])
         }
     }
 }

@@ -27,7 +27,9 @@ struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
         try node.appendChild().encode(value, codingPath: path)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<NestedKey> {
         JSONNodeEncoder(node: node.appendChild(), codingPath: codingPath).container(keyedBy: keyType)
     }
 

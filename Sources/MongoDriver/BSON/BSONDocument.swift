@@ -45,8 +45,9 @@ public final class BSONDocument {
             bson_new_from_json(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), json.utf8.count, &error)
         }
         guard let parsed else {
-            throw MongoError(code: .invalidDocument, domain: error.domain, mongoCode: error.code,
-                                   message: "invalid extended JSON: \(MongoError.message(of: error))")
+            throw MongoError(
+                code: .invalidDocument, domain: error.domain, mongoCode: error.code,
+                message: "invalid extended JSON: \(MongoError.message(of: error))")
         }
         self.pointer = parsed
         self.storage = .libbson
@@ -112,7 +113,8 @@ public final class BSONDocument {
     /// Extended JSON of a document we do not own (a cursor's current document).
     static func exportJSON(_ document: OpaquePointer, canonical: Bool) -> String {
         var length = 0
-        let text = canonical
+        let text =
+            canonical
             ? bson_as_canonical_extended_json(document, &length)
             : bson_as_relaxed_extended_json(document, &length)
         guard let text else { return "{}" }

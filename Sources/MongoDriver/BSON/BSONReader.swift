@@ -16,8 +16,9 @@ struct BSONReader {
 
     private func int32(at offset: Int) throws(MongoError) -> Int32 {
         guard offset >= 0, offset + 4 <= bytes.count else { throw malformed("truncated int32") }
-        return Int32(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
-            | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24)
+        return Int32(
+            bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
+                | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24)
     }
 
     private func uint64(at offset: Int) throws(MongoError) -> UInt64 {
@@ -81,8 +82,10 @@ struct BSONReader {
             let length = Int(try int32(at: offset))
             guard length >= 0 else { throw malformed("negative binary length") }
             try need(5 + length)
-            return (.binary(subtype: bytes[offset + 4], bytes: Array(bytes[(offset + 5)..<(offset + 5 + length)])),
-                    offset + 5 + length)
+            return (
+                .binary(subtype: bytes[offset + 4], bytes: Array(bytes[(offset + 5)..<(offset + 5 + length)])),
+                offset + 5 + length
+            )
         case 0x06, 0x0A, 0x7F, 0xFF:
             return (type == 0x0A ? .null : .other(type: type), offset)
         case 0x07:

@@ -33,8 +33,10 @@ public enum BSONScanner {
 
     private static func int32(_ bytes: [UInt8], at offset: Int) -> Int? {
         guard offset + 4 <= bytes.count else { return nil }
-        return Int(Int32(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
-            | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24))
+        return Int(
+            Int32(
+                bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
+                    | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24))
     }
 
     private static func valueSize(type: UInt8, bytes: [UInt8], at offset: Int) -> Int? {

@@ -25,20 +25,25 @@ public struct BulkWriteReply: Sendable {
         insertedCount = fields["insertedCount"]?.integer ?? fields["nInserted"]?.integer
         for entry in fields["writeErrors"]?.array ?? [] {
             guard let entry = entry.document, let index = entry["index"]?.integer else { continue }
-            writeErrors.append(WriteError(
-                index: index,
-                error: Self.error(
-                    entry, domain: MONGOC_ERROR_SERVER.rawValue, context: context, fallbackMessage: "write error")))
+            writeErrors.append(
+                WriteError(
+                    index: index,
+                    error: Self.error(
+                        entry, domain: MONGOC_ERROR_SERVER.rawValue, context: context, fallbackMessage: "write error")))
         }
         for entry in fields["writeConcernErrors"]?.array ?? [] {
             guard let entry = entry.document else { continue }
-            writeConcernErrors.append(Self.error(
-                entry, domain: MONGOC_ERROR_WRITE_CONCERN.rawValue, context: "\(context): write concern not satisfied",
-                fallbackMessage: "write concern error"))
+            writeConcernErrors.append(
+                Self.error(
+                    entry, domain: MONGOC_ERROR_WRITE_CONCERN.rawValue,
+                    context: "\(context): write concern not satisfied",
+                    fallbackMessage: "write concern error"))
         }
     }
 
-    private static func error(_ entry: BSONFields, domain: UInt32, context: String, fallbackMessage: String) -> MongoError {
+    private static func error(
+        _ entry: BSONFields, domain: UInt32, context: String, fallbackMessage: String
+    ) -> MongoError {
         let code = UInt32(clamping: entry["code"]?.integer ?? 0)
         return MongoError(
             code: MongoError.classify(domain: domain, code: code, fallback: .writeFailed),

@@ -71,13 +71,16 @@ public final class MongoCollection {
 
     /// Up to `limit` documents matching `filter` (0: no limit), in `_id` order (or in `sort`
     /// order; an empty `sort` document means the server's natural order).
-    public func find(filter: BSONDocument, limit: Int = 0, sort: BSONDocument? = nil) throws(MongoError) -> [BSONDocument] {
+    public func find(
+        filter: BSONDocument, limit: Int = 0, sort: BSONDocument? = nil
+    ) throws(MongoError) -> [BSONDocument] {
         let options = BSONDocument()
         if limit > 0 { options.append("limit", int64: Int64(limit)) }
         let order = sort ?? BSONDocument()
         if sort == nil { order.append("_id", int32: 1) }
         if order.count > 0 { options.append("sort", document: order) }
-        let cursor = MongoCursor(pointer: mongoc_collection_find_with_opts(pointer, filter.pointer, options.pointer, nil))
+        let cursor = MongoCursor(
+            pointer: mongoc_collection_find_with_opts(pointer, filter.pointer, options.pointer, nil))
         return try cursor.all(context: "find in \(namespace)")
     }
 

@@ -10,7 +10,8 @@ public struct MongoClient {
 
     /// A handle on `database.collection`, freed when the returned object is released.
     public func collection(database: String, name: String) -> MongoCollection {
-        MongoCollection(pointer: mongoc_client_get_collection(pointer, database, name), namespace: "\(database).\(name)")
+        MongoCollection(
+            pointer: mongoc_client_get_collection(pointer, database, name), namespace: "\(database).\(name)")
     }
 
     /// Runs a read-style command (`ping`, `buildInfo`) and returns the reply.
@@ -24,7 +25,9 @@ public struct MongoClient {
     }
 
     /// Runs a write command (`createIndexes`), applying the client's write concern.
-    public func writeCommand(database: String, _ command: BSONDocument, context: String) throws(MongoError) -> BSONFields {
+    public func writeCommand(
+        database: String, _ command: BSONDocument, context: String
+    ) throws(MongoError) -> BSONFields {
         let reply = BSONDocument.outParameter()
         var error = bson_error_t()
         guard mongoc_client_write_command_with_opts(pointer, database, command.pointer, nil, reply.pointer, &error)

@@ -1,5 +1,5 @@
-import Foundation
 import CMongoc
+import Foundation
 
 /// A parsed libmongoc connection string (`mongoc_uri_t`) with the service's defaults applied.
 ///
@@ -64,7 +64,8 @@ public final class MongoURI {
             _ = mongoc_uri_set_option_as_int32(pointer, MONGOC_URI_SOCKETTIMEOUTMS, Self.defaultSocketTimeoutMS)
         }
         let current = mongoc_uri_get_write_concern(pointer)
-        let setsW = mongoc_write_concern_get_w(current) != MONGOC_WRITE_CONCERN_W_DEFAULT
+        let setsW =
+            mongoc_write_concern_get_w(current) != MONGOC_WRITE_CONCERN_W_DEFAULT
             || mongoc_write_concern_get_wtag(current) != nil
         if !setsW && !mongoc_write_concern_journal_is_set(current) {
             // Copy so a URI-level wtimeoutMS survives; mongoc_uri_set_write_concern copies again.
@@ -93,7 +94,8 @@ public final class MongoURI {
     /// The write concern writes will use, as a document (`{"j": true}`, `{"w": "majority"}`, `{}`).
     public var writeConcern: WriteConcernSummary {
         let concern = mongoc_uri_get_write_concern(pointer)
-        let journal: Bool? = mongoc_write_concern_journal_is_set(concern)
+        let journal: Bool? =
+            mongoc_write_concern_journal_is_set(concern)
             ? mongoc_write_concern_get_journal(concern) : nil
         let w: String?
         if let tag = mongoc_write_concern_get_wtag(concern) {

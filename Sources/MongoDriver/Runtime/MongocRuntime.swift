@@ -1,5 +1,5 @@
-import Foundation
 import CMongoc
+import Foundation
 import Logging
 import Synchronization
 
@@ -17,9 +17,10 @@ enum MongocRuntime {
     /// us "`mongoc_init()` once per process" without a lock of our own.
     private static let initialised: Void = {
         mongoc_init()
-        mongoc_log_set_handler({ level, domain, message, _ in
-            MongocRuntime.forward(level: level, domain: domain, message: message)
-        }, nil)
+        mongoc_log_set_handler(
+            { level, domain, message, _ in
+                MongocRuntime.forward(level: level, domain: domain, message: message)
+            }, nil)
     }()
 
     /// Initialises libmongoc (first call only) and sends its log messages to `logger`.

@@ -17,9 +17,12 @@ public final class APIKeyStore: Sendable {
     /// Creates the unique index on `keyHash` (idempotent).
     public func createIndexes() async throws(PersistenceError) {
         do {
-            _ = try await database.writeCommand(context: "createIndexes on \(Self.collectionName)") { () throws(MongoError) in
+            _ = try await database.writeCommand(context: "createIndexes on \(Self.collectionName)") {
+                () throws(MongoError) in
                 try BSONDocument(
-                    json: #"{"createIndexes": "\#(Self.collectionName)", "indexes": [{"key": {"keyHash": 1}, "name": "keyHash_1", "unique": true}]}"#)
+                    json:
+                        #"{"createIndexes": "\#(Self.collectionName)", "indexes": [{"key": {"keyHash": 1}, "name": "keyHash_1", "unique": true}]}"#
+                )
             }
         } catch {
             throw PersistenceError(error)
@@ -64,8 +67,11 @@ public final class APIKeyStore: Sendable {
     }
 
     /// The keys matching the filter `makeFilter` builds (on the thread pool, where BSON lives).
-    private func find(_ makeFilter: @escaping @Sendable (BSONDocument) -> Void) async throws(PersistenceError) -> [APIKeyRecord] {
-        let rows = try await database.perform(in: Self.collectionName) { collection throws(MongoError) -> [BSONFields] in
+    private func find(
+        _ makeFilter: @escaping @Sendable (BSONDocument) -> Void
+    ) async throws(PersistenceError) -> [APIKeyRecord] {
+        let rows = try await database.perform(in: Self.collectionName) {
+            collection throws(MongoError) -> [BSONFields] in
             let filter = BSONDocument()
             makeFilter(filter)
             return try collection.find(filter: filter).map { document throws(MongoError) in try document.decoded() }

@@ -12,12 +12,14 @@ extension Interaction {
         document.append("route", string: route)
         document.append("prompt", string: prompt)
         if let messages {
-            document.append("messages", array: messages.map { message in
-                let element = BSONDocument()
-                element.append("role", string: message.role)
-                element.append("content", string: message.content)
-                return element
-            })
+            document.append(
+                "messages",
+                array: messages.map { message in
+                    let element = BSONDocument()
+                    element.append("role", string: message.role)
+                    element.append("content", string: message.content)
+                    return element
+                })
         }
         document.append("response", string: response)
         document.append("status", string: status.rawValue)

@@ -46,7 +46,7 @@ public enum InteractionID {
     /// The Unix second encoded in an id produced by `generate`, or `nil` if `id` is not 24 hex digits.
     public static func seconds(of id: String) -> UInt32? {
         guard id.utf8.count == 24, let value = UInt32(id.prefix(8), radix: 16),
-              id.allSatisfy({ $0.isHexDigit })
+            id.allSatisfy({ $0.isHexDigit })
         else { return nil }
         return value
     }

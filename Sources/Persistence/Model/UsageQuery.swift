@@ -18,7 +18,9 @@ public struct UsageQuery: Sendable, Equatable {
     public var to: Date?
     public var groupBy: Grouping?
 
-    public init(userId: String? = nil, apiKeyId: String? = nil, from: Date? = nil, to: Date? = nil, groupBy: Grouping? = nil) {
+    public init(
+        userId: String? = nil, apiKeyId: String? = nil, from: Date? = nil, to: Date? = nil, groupBy: Grouping? = nil
+    ) {
         self.userId = userId
         self.apiKeyId = apiKeyId
         self.from = from

@@ -20,14 +20,16 @@ extension InteractionSpool {
         let path = path(ofSegment: segment.id)
         let quarantineDirectory = directory + "/quarantine"
         let logger = self.logger
-        let (batch, quarantined) = try await threadPool.runFileWork { () throws(PersistenceError) -> (SpoolBatch, Int) in
+        let (batch, quarantined) = try await threadPool.runFileWork {
+            () throws(PersistenceError) -> (SpoolBatch, Int) in
             let descriptor = try SpoolFiles.open(path, create: false)
             defer { close(descriptor) }
             var want = min(segment.length - start, maxBytes)
             var bytes = try SpoolFiles.read(descriptor, count: want, at: start, path: path)
             if bytes.count >= SpoolFrame.headerSize {
                 // A single record larger than maxBytes: read all of it.
-                let first = Int(bytes.withUnsafeBytes { SpoolFrame.readLittleEndian($0, at: 0) }) + SpoolFrame.headerSize
+                let first =
+                    Int(bytes.withUnsafeBytes { SpoolFrame.readLittleEndian($0, at: 0) }) + SpoolFrame.headerSize
                 if first > bytes.count && first <= segment.length - start {
                     want = first
                     bytes = try SpoolFiles.read(descriptor, count: want, at: start, path: path)
@@ -49,15 +51,19 @@ extension InteractionSpool {
                 }
                 // Damage inside the durable range: quarantine up to the next intact frame (or the end).
                 var next = offset + 1
-                while next < bytes.count, bytes.withUnsafeBytes({ SpoolFrame.validFrameLength(in: $0, at: next) }) == nil {
+                while next < bytes.count,
+                    bytes.withUnsafeBytes({ SpoolFrame.validFrameLength(in: $0, at: next) }) == nil
+                {
                     next += 1
                 }
                 let file = quarantineDirectory + "/" + SpoolSegment.fileName(segment.id) + ".\(start + offset).bad"
                 try SpoolFiles.writeDurably(Array(bytes[offset..<next]), to: file, directory: quarantineDirectory)
                 logger.error(
                     "corrupt spool record found while draining: moved to quarantine, not replayed",
-                    metadata: ["segment": "\(path)", "offset": "\(start + offset)", "bytes": "\(next - offset)",
-                               "quarantine_file": "\(file)"])
+                    metadata: [
+                        "segment": "\(path)", "offset": "\(start + offset)", "bytes": "\(next - offset)",
+                        "quarantine_file": "\(file)",
+                    ])
                 quarantined += 1
                 offset = next
             }

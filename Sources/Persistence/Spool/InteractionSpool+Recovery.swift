@@ -1,7 +1,7 @@
-import MongoDriver
 import Foundation
 import Glibc
 import Logging
+import MongoDriver
 import NIOPosix
 import Synchronization
 
@@ -48,7 +48,9 @@ extension InteractionSpool {
     }
 
     /// Reads every segment and repairs it (BLOCKING). All recovered segments come back sealed.
-    private static func recover(directory: String, logger: Logger) throws(PersistenceError)
+    private static func recover(
+        directory: String, logger: Logger
+    ) throws(PersistenceError)
         -> (SpoolState, SpoolRecoveryReport)
     {
         var state = SpoolState()
@@ -101,10 +103,11 @@ extension InteractionSpool {
                 length = torn
             }
             let nowMilliseconds = BSONDocument.milliseconds(since1970: .now)
-            state.noteLogged(scan.records.map { range in
-                let payload = Array(bytes[(range.lowerBound + SpoolFrame.headerSize)..<range.upperBound])
-                return BSONScanner.dateMilliseconds("requestedAt", in: payload) ?? nowMilliseconds
-            })
+            state.noteLogged(
+                scan.records.map { range in
+                    let payload = Array(bytes[(range.lowerBound + SpoolFrame.headerSize)..<range.upperBound])
+                    return BSONScanner.dateMilliseconds("requestedAt", in: payload) ?? nowMilliseconds
+                })
             state.segments.append(SpoolSegment(id: id, length: length, sealed: true, records: scan.records.count))
             state.diskBytes += length
             report.records += scan.records.count

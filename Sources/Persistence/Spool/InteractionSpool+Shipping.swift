@@ -21,7 +21,8 @@ extension InteractionSpool {
             var index = state.shipQueueHead
             while index < state.shipQueue.count, records.count < maxRecords {
                 let record = state.shipQueue[index]
-                guard record.segment == first.id, record.end - record.payload.count - SpoolFrame.headerSize == end else {
+                guard record.segment == first.id, record.end - record.payload.count - SpoolFrame.headerSize == end
+                else {
                     break
                 }
                 records.append(record)

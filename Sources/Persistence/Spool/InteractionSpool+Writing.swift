@@ -1,6 +1,5 @@
-import Glibc
-
 import Foundation
+import Glibc
 import Logging
 import MongoDriver
 import NIOPosix
@@ -21,7 +20,8 @@ extension InteractionSpool {
                 continueFlushing()
                 return
             }
-            if let since = state.withLock({ $0.unsyncedSince }), ContinuousClock.now - since >= Self.maxUnsyncedInterval {
+            if let since = state.withLock({ $0.unsyncedSince }), ContinuousClock.now - since >= Self.maxUnsyncedInterval
+            {
                 syncUnsynced()
             }
             write(batch)
@@ -93,7 +93,9 @@ extension InteractionSpool {
         ends.reserveCapacity(batch.count)
         do throws(PersistenceError) {
             for (index, append) in batch.enumerated() {
-                if segment == nil || (written + buffer.count > 0 && written + buffer.count + append.frame.count > segmentBytes) {
+                if segment == nil
+                    || (written + buffer.count > 0 && written + buffer.count + append.frame.count > segmentBytes)
+                {
                     if let full = segment {
                         let path = path(ofSegment: full.id)
                         try SpoolFiles.write(descriptor, buffer, at: written, path: path)

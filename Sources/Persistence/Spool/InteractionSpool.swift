@@ -1,7 +1,7 @@
-import MongoDriver
 import Foundation
 import Glibc
 import Logging
+import MongoDriver
 import NIOPosix
 import Synchronization
 
@@ -101,10 +101,12 @@ public final class InteractionSpool: Sendable {
         payload: [UInt8], requestedAtMilliseconds: Int64, acknowledgement: SpoolAppend.Acknowledgement
     ) async throws(PersistenceError) -> SpoolPosition {
         let frame = SpoolFrame.encode(payload)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SpoolPosition, PersistenceError>, Never>) in
-            enqueue(SpoolAppend(
-                frame: frame, requestedAtMilliseconds: requestedAtMilliseconds, acknowledgement: acknowledgement,
-                completion: { continuation.resume(returning: $0) }))
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<SpoolPosition, PersistenceError>, Never>) in
+            enqueue(
+                SpoolAppend(
+                    frame: frame, requestedAtMilliseconds: requestedAtMilliseconds, acknowledgement: acknowledgement,
+                    completion: { continuation.resume(returning: $0) }))
         }
         return try result.get()
     }
@@ -131,7 +133,11 @@ public final class InteractionSpool: Sendable {
 
     /// Queues `append` for the next group commit, or fails it at once when the log cannot take it.
     func enqueue(_ append: SpoolAppend) {
-        enum Decision { case refuse(PersistenceError), queued, startFlush([SpoolAppend]) }
+        enum Decision {
+            case refuse(PersistenceError)
+            case queued
+            case startFlush([SpoolAppend])
+        }
         let decision = state.withLock { state -> Decision in
             if let refusal = refusal(&state, adding: append.frame.count) {
                 return .refuse(refusal)
@@ -168,7 +174,9 @@ public final class InteractionSpool: Sendable {
     private func fullError(_ state: SpoolState) -> PersistenceError {
         PersistenceError(
             code: .spoolFull,
-            message: "the spool at \(directory) is full (\(state.diskBytes + state.pendingBytes) of \(maxBytes) bytes, SPOOL_MAX_BYTES)")
+            message:
+                "the spool at \(directory) is full (\(state.diskBytes + state.pendingBytes) of \(maxBytes) bytes, SPOOL_MAX_BYTES)"
+        )
     }
 
     /// The cheap admission check: why a new interaction could not be spooled now (full, or

@@ -93,7 +93,8 @@ public struct LogShipperService: Service {
                 }
                 down = false
                 logger.notice(
-                    "MongoDB answers again: shipping the write-ahead log", metadata: ["records": "\(spool.shippingLag.records)"])
+                    "MongoDB answers again: shipping the write-ahead log",
+                    metadata: ["records": "\(spool.shippingLag.records)"])
             }
             switch await shipOnce() {
             case .shipped:

@@ -25,7 +25,8 @@ extension InteractionStore {
                         documents.append(try BSONDocument(bytes: payload))
                     } catch {
                         // Checksummed but not BSON: cannot happen short of a bug; replay the prefix.
-                        return Self.replayPrefix(documents, into: collection, rejectedAt: (index, PersistenceError(error)))
+                        return Self.replayPrefix(
+                            documents, into: collection, rejectedAt: (index, PersistenceError(error)))
                     }
                 }
                 return Self.replayPrefix(documents, into: collection, rejectedAt: nil)

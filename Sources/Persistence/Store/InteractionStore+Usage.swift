@@ -5,9 +5,11 @@ extension InteractionStore {
     /// Request, token and error totals for `query`, computed by one MongoDB aggregation
     /// (`$match` on the indexed `userId`/`timestamp` fields, then `$group`). Returns the overall
     /// total and, when `query.groupBy` is set, one row per group sorted by key.
-    public func usage(_ query: UsageQuery) async throws(PersistenceError) -> (total: UsageTotals, groups: [UsageTotals]) {
+    public func usage(_ query: UsageQuery) async throws(PersistenceError) -> (total: UsageTotals, groups: [UsageTotals])
+    {
         let pipelineJSON = Self.usagePipelineJSON(query)
-        let groups = try await database.perform(in: Self.collectionName) { collection throws(MongoError) -> [UsageTotals] in
+        let groups = try await database.perform(in: Self.collectionName) {
+            collection throws(MongoError) -> [UsageTotals] in
             try collection.aggregate(pipeline: try BSONDocument(json: pipelineJSON)).map { row throws(MongoError) in
                 let fields = try row.decoded()
                 func count(_ key: String) -> Int { fields[key]?.integer ?? 0 }

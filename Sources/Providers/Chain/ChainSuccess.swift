@@ -10,7 +10,9 @@ public struct ChainSuccess: Sendable, Equatable {
     /// `true` when a provider other than the first one tried answered.
     public var fallback: Bool
 
-    public init(completion: Completion, provider: ProviderName, model: String, attempts: [ProviderAttempt], fallback: Bool) {
+    public init(
+        completion: Completion, provider: ProviderName, model: String, attempts: [ProviderAttempt], fallback: Bool
+    ) {
         self.completion = completion
         self.provider = provider
         self.model = model

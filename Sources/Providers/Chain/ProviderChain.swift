@@ -76,7 +76,8 @@ public struct ProviderChain: Sendable {
         deadline: ContinuousClock.Instant,
         logger: Logger
     ) async -> ChainResult {
-        let outcome = await run(route: route, deadline: deadline, logger: logger) { provider, model, timeout throws(ProviderError) in
+        let outcome = await run(route: route, deadline: deadline, logger: logger) {
+            provider, model, timeout throws(ProviderError) in
             try await provider.complete(request, model: model, timeout: timeout, logger: logger)
         }
         switch outcome {
@@ -111,7 +112,8 @@ public struct ProviderChain: Sendable {
         route: ProviderRoute,
         deadline: ContinuousClock.Instant,
         logger: Logger,
-        attempt makeAttempt: (_ provider: any ChatProvider, _ model: String, _ timeout: Duration) async throws(ProviderError) -> Value
+        attempt makeAttempt: (_ provider: any ChatProvider, _ model: String, _ timeout: Duration)
+            async throws(ProviderError) -> Value
     ) async -> Result<Outcome<Value>, ChainFailure> {
         let hops = hops(for: route)
         guard let firstHop = hops.first else {
@@ -122,7 +124,8 @@ public struct ProviderChain: Sendable {
                     attempts: [],
                     provider: route.first ?? providers[0].name,
                     model: route.model ?? "",
-                    message: "Provider \(pinned) is not configured (PROVIDERS = \(providerNames.map(\.rawValue).joined(separator: ","))).",
+                    message:
+                        "Provider \(pinned) is not configured (PROVIDERS = \(providerNames.map(\.rawValue).joined(separator: ","))).",
                     retryAfter: nil
                 )
             )
@@ -150,7 +153,9 @@ public struct ProviderChain: Sendable {
             if hopIndex > 0 {
                 logger.warning(
                     "falling back to the next provider",
-                    metadata: ["provider": "\(name)", "model": "\(hop.model)", "after": "\(hops[hopIndex - 1].provider.name)"]
+                    metadata: [
+                        "provider": "\(name)", "model": "\(hop.model)", "after": "\(hops[hopIndex - 1].provider.name)",
+                    ]
                 )
             }
             for attempt in 0..<retryPolicy.maxAttempts {
@@ -160,23 +165,33 @@ public struct ProviderChain: Sendable {
                 guard remaining > .zero else { return failure(.deadlineExceeded) }
                 do {
                     let value = try await makeAttempt(hop.provider, hop.model, min(providerTimeout, remaining))
-                    attempts.append(ProviderAttempt(provider: name, model: hop.model, error: nil, latency: clock.now - started))
-                    return .success(Outcome(value: value, provider: name, model: hop.model, attempts: attempts, fallback: hopIndex > 0))
+                    attempts.append(
+                        ProviderAttempt(provider: name, model: hop.model, error: nil, latency: clock.now - started))
+                    return .success(
+                        Outcome(
+                            value: value, provider: name, model: hop.model, attempts: attempts, fallback: hopIndex > 0))
                 } catch {
-                    attempts.append(ProviderAttempt(provider: name, model: hop.model, error: error, latency: clock.now - started))
+                    attempts.append(
+                        ProviderAttempt(provider: name, model: hop.model, error: error, latency: clock.now - started))
                     if error.kind == .cancelled || Task.isCancelled { return failure(.cancelled) }
                     if clock.now >= deadline { return failure(.deadlineExceeded) }
                     guard error.isRetryable else {
                         logger.warning(
                             "provider failed, not retryable",
-                            metadata: ["provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)", "error": "\(error.message)"]
+                            metadata: [
+                                "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
+                                "error": "\(error.message)",
+                            ]
                         )
                         break
                     }
                     guard attempt + 1 < retryPolicy.maxAttempts else {
                         logger.warning(
                             "provider failed, retries exhausted",
-                            metadata: ["provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)", "attempts": "\(attempt + 1)"]
+                            metadata: [
+                                "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
+                                "attempts": "\(attempt + 1)",
+                            ]
                         )
                         break
                     }
@@ -185,7 +200,10 @@ public struct ProviderChain: Sendable {
                         cutShortByDeadline = true
                         logger.warning(
                             "provider failed, no time left to retry it",
-                            metadata: ["provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)", "delay_ms": "\(delay.milliseconds)"]
+                            metadata: [
+                                "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
+                                "delay_ms": "\(delay.milliseconds)",
+                            ]
                         )
                         break
                     }

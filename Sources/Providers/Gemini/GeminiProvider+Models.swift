@@ -27,16 +27,22 @@ extension GeminiProvider {
         for _ in 0..<Self.maxModelPages {
             var url = "\(baseURL)/v1beta/models?pageSize=1000"
             if let pageToken {
-                url += "&pageToken=" + (pageToken.addingPercentEncoding(withAllowedCharacters: Self.modelPathCharacters) ?? pageToken)
+                url +=
+                    "&pageToken="
+                    + (pageToken.addingPercentEncoding(withAllowedCharacters: Self.modelPathCharacters) ?? pageToken)
             }
             let remaining = deadline - transport.clock.now
             guard remaining > .zero else {
-                throw ProviderError(kind: .timeout, message: "the Gemini model list did not complete within \(timeout.milliseconds) ms")
+                throw ProviderError(
+                    kind: .timeout, message: "the Gemini model list did not complete within \(timeout.milliseconds) ms")
             }
-            let page = try await transport.get(url: url, headers: authenticationHeaders, timeout: remaining, logger: logger) {
+            let page = try await transport.get(
+                url: url, headers: authenticationHeaders, timeout: remaining, logger: logger
+            ) {
                 body throws(ProviderError) in
                 try WireJSON.decode(
-                    ModelsPage.self, from: body, orFailWith: "Gemini answered the model list with a body that is not a ListModelsResponse")
+                    ModelsPage.self, from: body,
+                    orFailWith: "Gemini answered the model list with a body that is not a ListModelsResponse")
             }
             for model in page.models ?? [] where model.supportedGenerationMethods?.contains("generateContent") == true {
                 let id = model.name.hasPrefix("models/") ? String(model.name.dropFirst("models/".count)) : model.name

@@ -50,7 +50,8 @@ extension GeminiProvider {
             var tokenUsage: TokenUsage {
                 let prompt = promptTokenCount ?? 0
                 let output = candidatesTokenCount ?? 0
-                return TokenUsage(promptTokens: prompt, completionTokens: output, totalTokens: totalTokenCount ?? prompt + output)
+                return TokenUsage(
+                    promptTokens: prompt, completionTokens: output, totalTokens: totalTokenCount ?? prompt + output)
             }
         }
         var candidates: [Candidate]?
@@ -68,7 +69,8 @@ extension GeminiProvider {
             guard let candidate = candidates?.first else {
                 // A blocked prompt: no candidates, only promptFeedback.
                 let blocked = promptFeedback?.blockReason != nil
-                return CompletionChunk(textDelta: "", finishReason: blocked ? .contentFilter : nil, usage: usage, model: modelVersion)
+                return CompletionChunk(
+                    textDelta: "", finishReason: blocked ? .contentFilter : nil, usage: usage, model: modelVersion)
             }
             let text = (candidate.content?.parts ?? []).filter { $0.thought != true }.compactMap(\.text).joined()
             return CompletionChunk(
@@ -113,13 +115,16 @@ extension GeminiProvider {
     /// Reads a 2xx body into a `Completion`.
     static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
         let decoded = try WireJSON.decode(
-            ResponseBody.self, from: body, orFailWith: "Gemini answered 200 with a body that is not a GenerateContentResponse")
+            ResponseBody.self, from: body,
+            orFailWith: "Gemini answered 200 with a body that is not a GenerateContentResponse")
         guard decoded.candidates?.first != nil || decoded.promptFeedback?.blockReason != nil else {
-            throw ProviderError(kind: .invalidResponse, message: "Gemini answered 200 without candidates or promptFeedback")
+            throw ProviderError(
+                kind: .invalidResponse, message: "Gemini answered 200 without candidates or promptFeedback")
         }
         let answer = decoded.answer
         return Completion(
-            text: answer.textDelta, model: answer.model ?? requestedModel, finishReason: answer.finishReason ?? .stop, usage: answer.usage)
+            text: answer.textDelta, model: answer.model ?? requestedModel, finishReason: answer.finishReason ?? .stop,
+            usage: answer.usage)
     }
 
     /// protocols.md §1.3: STOP → stop, MAX_TOKENS → length, the filter family → content_filter,

@@ -21,11 +21,15 @@ public struct GeminiProvider: ChatProvider {
     let transport: ProviderHTTPTransport
 
     /// `clock` times attempts and streams; tests pass one they move forward themselves.
-    public init(httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String, clock: ProviderClock = .continuous) {
+    public init(
+        httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String,
+        clock: ProviderClock = .continuous
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.defaultModel = defaultModel
-        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .gemini, clock: clock, errorForStatus: Self.error(status:headers:body:))
+        self.transport = ProviderHTTPTransport(
+            httpClient: httpClient, provider: .gemini, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
     /// The key, in `x-goog-api-key`, for every call.

@@ -27,7 +27,8 @@ struct GeminiStreamDecoder: FramedStreamDecoder {
     /// One event's JSON as a chunk, or the error it reports; decoded once either way.
     static func chunk(from data: Data) throws(ProviderError) -> CompletionChunk {
         let decoded = try WireJSON.decode(
-            GeminiProvider.ResponseBody.self, from: data, orFailWith: "Gemini streamed an event that is not a GenerateContentResponse")
+            GeminiProvider.ResponseBody.self, from: data,
+            orFailWith: "Gemini streamed an event that is not a GenerateContentResponse")
         if let status = decoded.error { throw status.midStreamError }
         return decoded.answer
     }

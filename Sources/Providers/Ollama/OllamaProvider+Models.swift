@@ -21,12 +21,17 @@ extension OllamaProvider {
     /// `GET /api/tags`: every local model, `modified_at` as `created`, the namespace as owner
     /// (`library` for official models, as Ollama's own `/v1/models` does).
     public func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel] {
-        let tags = try await transport.get(url: "\(baseURL)/api/tags", headers: HTTPHeaders(), timeout: timeout, logger: logger) {
+        let tags = try await transport.get(
+            url: "\(baseURL)/api/tags", headers: HTTPHeaders(), timeout: timeout, logger: logger
+        ) {
             body throws(ProviderError) in
-            try WireJSON.decode(TagsBody.self, from: body, orFailWith: "Ollama answered /api/tags with a body that is not a model list")
+            try WireJSON.decode(
+                TagsBody.self, from: body, orFailWith: "Ollama answered /api/tags with a body that is not a model list")
         }
         return (tags.models ?? []).map { model in
-            ProviderModel(id: model.name, created: model.modifiedAt.flatMap(ProviderDateParsing.rfc3339), ownedBy: Self.namespace(of: model.name))
+            ProviderModel(
+                id: model.name, created: model.modifiedAt.flatMap(ProviderDateParsing.rfc3339),
+                ownedBy: Self.namespace(of: model.name))
         }
     }
 

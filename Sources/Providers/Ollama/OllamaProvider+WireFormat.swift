@@ -77,19 +77,23 @@ extension OllamaProvider {
 
     /// Reads a 2xx body into a `Completion`. Missing token counts are 0 (Ollama omits zeros).
     static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
-        let decoded = try WireJSON.decode(ResponseBody.self, from: body, orFailWith: "Ollama answered 200 with a body that is not a chat response")
+        let decoded = try WireJSON.decode(
+            ResponseBody.self, from: body, orFailWith: "Ollama answered 200 with a body that is not a chat response")
         if let error = decoded.error {
             throw ProviderError(kind: .invalidResponse, message: error)
         }
         guard let message = decoded.message, let content = message.content else {
             throw ProviderError(kind: .invalidResponse, message: "Ollama answered 200 without message.content")
         }
-        return Completion(text: content, model: decoded.model ?? requestedModel, finishReason: decoded.finishReason, usage: decoded.tokenUsage)
+        return Completion(
+            text: content, model: decoded.model ?? requestedModel, finishReason: decoded.finishReason,
+            usage: decoded.tokenUsage)
     }
 
     /// Turns a non-2xx answer into a `ProviderError`; the body is `{"error": "text"}`.
     static func error(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) -> ProviderError {
         let reported = (try? JSONDecoder().decode(ResponseBody.self, from: body))?.error
-        return .refusal(status: status, message: reported, body: body, retryAfter: ProviderError.retryAfter(in: headers))
+        return .refusal(
+            status: status, message: reported, body: body, retryAfter: ProviderError.retryAfter(in: headers))
     }
 }

@@ -20,7 +20,8 @@ public struct OllamaProvider: ChatProvider {
     public init(httpClient: HTTPClient, baseURL: String, defaultModel: String, clock: ProviderClock = .continuous) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.defaultModel = defaultModel
-        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .ollama, clock: clock, errorForStatus: Self.error(status:headers:body:))
+        self.transport = ProviderHTTPTransport(
+            httpClient: httpClient, provider: .ollama, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
     public func complete(

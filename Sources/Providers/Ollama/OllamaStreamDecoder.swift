@@ -28,7 +28,8 @@ struct OllamaStreamDecoder: FramedStreamDecoder {
     /// One line as a chunk (the `done` line carries finish reason and usage), or its error.
     static func chunk(from data: Data) throws(ProviderError) -> CompletionChunk {
         let decoded = try WireJSON.decode(
-            OllamaProvider.ResponseBody.self, from: data, orFailWith: "Ollama streamed a line that is not a chat response")
+            OllamaProvider.ResponseBody.self, from: data,
+            orFailWith: "Ollama streamed a line that is not a chat response")
         if let error = decoded.error {
             throw ProviderError(kind: .invalidResponse, message: "Ollama reported an error mid-stream: \(error)")
         }
@@ -36,6 +37,7 @@ struct OllamaStreamDecoder: FramedStreamDecoder {
         guard decoded.done == true else {
             return CompletionChunk(textDelta: text, model: decoded.model)
         }
-        return CompletionChunk(textDelta: text, finishReason: decoded.finishReason, usage: decoded.tokenUsage, model: decoded.model)
+        return CompletionChunk(
+            textDelta: text, finishReason: decoded.finishReason, usage: decoded.tokenUsage, model: decoded.model)
     }
 }

@@ -7,10 +7,13 @@ import NIOHTTP1
 extension OpenAIProvider {
     /// `GET {base}/models` (protocols.md §3.5): `created` is Unix seconds, `owned_by` as given.
     public func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel] {
-        let list = try await transport.get(url: "\(baseURL)/models", headers: authorizationHeaders, timeout: timeout, logger: logger) {
+        let list = try await transport.get(
+            url: "\(baseURL)/models", headers: authorizationHeaders, timeout: timeout, logger: logger
+        ) {
             body throws(ProviderError) in
             try WireJSON.decode(
-                ModelList.self, from: body, orFailWith: "the OpenAI-compatible server answered /models with a body that is not a model list")
+                ModelList.self, from: body,
+                orFailWith: "the OpenAI-compatible server answered /models with a body that is not a model list")
         }
         return list.data.map { model in
             ProviderModel(

@@ -48,7 +48,8 @@ extension OpenAIProvider {
         var tokenUsage: TokenUsage {
             let prompt = promptTokens ?? 0
             let completion = completionTokens ?? 0
-            return TokenUsage(promptTokens: prompt, completionTokens: completion, totalTokens: totalTokens ?? prompt + completion)
+            return TokenUsage(
+                promptTokens: prompt, completionTokens: completion, totalTokens: totalTokens ?? prompt + completion)
         }
     }
 
@@ -121,7 +122,9 @@ extension OpenAIProvider {
             } else if let error = try? container.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error) {
                 message = try? error.decode(String.self, forKey: .message)
                 type = try? error.decode(String.self, forKey: .type)
-                code = (try? error.decode(String.self, forKey: .code)) ?? (try? error.decode(Int.self, forKey: .code)).map(String.init)
+                code =
+                    (try? error.decode(String.self, forKey: .code))
+                    ?? (try? error.decode(Int.self, forKey: .code)).map(String.init)
             } else if let detail = try? container.decode(String.self, forKey: .detail) {
                 message = detail
             } else if let text = try? container.decode(String.self, forKey: .message) {
@@ -162,9 +165,11 @@ extension OpenAIProvider {
     /// Reads a 2xx `chat.completion` into a `Completion`; a `null` content is empty text.
     static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
         let decoded = try WireJSON.decode(
-            ResponseBody.self, from: body, orFailWith: "the OpenAI-compatible server answered 200 with a body that is not a chat.completion")
+            ResponseBody.self, from: body,
+            orFailWith: "the OpenAI-compatible server answered 200 with a body that is not a chat.completion")
         guard let choice = decoded.choices?.first else {
-            throw ProviderError(kind: .invalidResponse, message: "the OpenAI-compatible server answered 200 without choices")
+            throw ProviderError(
+                kind: .invalidResponse, message: "the OpenAI-compatible server answered 200 without choices")
         }
         return Completion(
             text: choice.message?.content ?? "",
@@ -193,7 +198,8 @@ extension OpenAIProvider {
     }
 
     static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
-        if let text = headers.first(name: "retry-after-ms"), let milliseconds = Double(text.trimmingCharacters(in: .whitespaces)),
+        if let text = headers.first(name: "retry-after-ms"),
+            let milliseconds = Double(text.trimmingCharacters(in: .whitespaces)),
             milliseconds.isFinite, milliseconds >= 0
         {
             return .milliseconds(Int64(milliseconds.rounded(.up)))

@@ -21,13 +21,17 @@ public struct OpenAIProvider: ChatProvider {
     let transport: ProviderHTTPTransport
 
     /// `clock` times attempts and streams; tests pass one they move forward themselves.
-    public init(httpClient: HTTPClient, baseURL: String, apiKey: String?, defaultModel: String, clock: ProviderClock = .continuous) {
+    public init(
+        httpClient: HTTPClient, baseURL: String, apiKey: String?, defaultModel: String,
+        clock: ProviderClock = .continuous
+    ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.defaultModel = defaultModel
-        self.transport = ProviderHTTPTransport(httpClient: httpClient, provider: .openai, clock: clock, errorForStatus: Self.error(status:headers:body:))
+        self.transport = ProviderHTTPTransport(
+            httpClient: httpClient, provider: .openai, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
     /// `Authorization: Bearer <key>` when a key is configured.

@@ -38,7 +38,8 @@ struct OpenAIStreamDecoder: FramedStreamDecoder {
             OpenAIProvider.ResponseBody.self, from: data,
             orFailWith: "the OpenAI-compatible server streamed an event that is not a chat.completion.chunk")
         if let envelope = decoded.error {
-            let message = "the OpenAI-compatible server reported an error mid-stream: \(envelope.message ?? envelope.type ?? "no message")"
+            let message =
+                "the OpenAI-compatible server reported an error mid-stream: \(envelope.message ?? envelope.type ?? "no message")"
             if let code = envelope.code.flatMap(Int.init), (400..<600).contains(code) {
                 throw ProviderError(kind: .http(status: code), message: message)
             }

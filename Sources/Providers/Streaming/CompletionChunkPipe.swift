@@ -66,7 +66,10 @@ final class CompletionChunkPipe: Sendable {
     /// end with `.cancelled`, and stop the producer.
     func cancel() {
         let (waiter, action) = state.withLock { state in
-            guard !state.cancelled else { return (nil, nil) as (CheckedContinuation<Result<CompletionChunk?, ProviderError>, Never>?, (@Sendable () -> Void)?) }
+            guard !state.cancelled else {
+                return (nil, nil)
+                    as (CheckedContinuation<Result<CompletionChunk?, ProviderError>, Never>?, (@Sendable () -> Void)?)
+            }
             state.cancelled = true
             state.buffered.removeAll()
             state.readIndex = 0
@@ -79,14 +82,16 @@ final class CompletionChunkPipe: Sendable {
             state.onCancel = nil
             return (waiter, action)
         }
-        waiter?.resume(returning: .failure(ProviderError(kind: .cancelled, message: "the stream's consumer was cancelled")))
+        waiter?.resume(
+            returning: .failure(ProviderError(kind: .cancelled, message: "the stream's consumer was cancelled")))
         action?()
     }
 
     /// The next chunk, `nil` at the end, or the error the stream ended with. One consumer only.
     func next() async -> Result<CompletionChunk?, ProviderError> {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<CompletionChunk?, ProviderError>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<CompletionChunk?, ProviderError>, Never>) in
                 let immediate = state.withLock { state -> Result<CompletionChunk?, ProviderError>? in
                     if state.readIndex < state.buffered.count {
                         let chunk = state.buffered[state.readIndex]

@@ -82,7 +82,9 @@ public struct CompletionStream: AsyncSequence, Sendable {
             try await next(isolation: nil)
         }
 
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(ProviderError) -> CompletionChunk? {
+        public mutating func next(
+            isolation actor: isolated (any Actor)?
+        ) async throws(ProviderError) -> CompletionChunk? {
             if prefetchIndex < prefetched.count {
                 defer { prefetchIndex += 1 }
                 return prefetched[prefetchIndex]

@@ -38,7 +38,9 @@ struct NDJSONLineSplitter: Sendable {
     private mutating func takeLine(into lines: inout [[UInt8]]) {
         defer { line.removeAll(keepingCapacity: true) }
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        let isBlank = line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+        let isBlank = line.allSatisfy {
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r")
+        }
         if !isBlank { lines.append(line) }
     }
 }

@@ -41,7 +41,8 @@ struct ServerSentEventParser: Sendable {
                 lastByteWasCR = false
                 line.append(byte)
                 if line.count + dataBytes > maxEventBytes {
-                    throw ProviderError(kind: .invalidResponse, message: "a stream event exceeds \(maxEventBytes) bytes")
+                    throw ProviderError(
+                        kind: .invalidResponse, message: "a stream event exceeds \(maxEventBytes) bytes")
                 }
             }
         }

@@ -4,7 +4,9 @@ import NIOHTTP1
 extension ProviderError {
     /// A provider's non-2xx answer as an error: its own message when the body carried one, else
     /// the start of the body, else the status's reason phrase.
-    static func refusal(status: HTTPResponseStatus, message: String?, body: ByteBuffer, retryAfter: Duration?) -> ProviderError {
+    static func refusal(
+        status: HTTPResponseStatus, message: String?, body: ByteBuffer, retryAfter: Duration?
+    ) -> ProviderError {
         var text = message ?? ""
         if text.isEmpty {
             text = body.readableBytes > 0 ? String(String(buffer: body).prefix(500)) : status.reasonPhrase

@@ -44,14 +44,18 @@ extension ProviderHTTPTransport {
             // AsyncHTTPClient's deadline covers the response head only; the body is watched below.
             response = try await httpClient.execute(request, deadline: .now() + TimeAmount(firstByteTimeout))
         } catch {
-            throw logFailure(error, timeout: firstByteTimeout, since: started, metadata: metadata, "provider stream failed to open", logger)
+            throw logFailure(
+                error, timeout: firstByteTimeout, since: started, metadata: metadata, "provider stream failed to open",
+                logger)
         }
         metadata["status"] = "\(response.status.code)"
         guard (200..<300).contains(response.status.code) else {
             let errorBody: ByteBuffer
             do {
                 let maxResponseBytes = self.maxResponseBytes
-                errorBody = try await Self.run(until: firstByteDeadline, on: clock) { try await response.body.collect(upTo: maxResponseBytes) }
+                errorBody = try await Self.run(until: firstByteDeadline, on: clock) {
+                    try await response.body.collect(upTo: maxResponseBytes)
+                }
             } catch {
                 throw Self.map(error, timeout: firstByteTimeout)
             }
@@ -61,17 +65,23 @@ extension ProviderHTTPTransport {
             logger.debug("provider stream refused", metadata: metadata)
             throw mapped
         }
-        logger.debug("provider stream opened", metadata: metadata.merging(["latency_ms": "\((clock.now - started).milliseconds)"]) { $1 })
+        logger.debug(
+            "provider stream opened",
+            metadata: metadata.merging(["latency_ms": "\((clock.now - started).milliseconds)"]) { $1 })
 
         let pipe = CompletionChunkPipe()
         let progress = StreamProgress(firstChunkDeadline: firstByteDeadline)
         let reader = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    await Self.pump(response.body, decoder: decoder, into: pipe, progress: progress, clock: clock, idleTimeout: idleTimeout)
+                    await Self.pump(
+                        response.body, decoder: decoder, into: pipe, progress: progress, clock: clock,
+                        idleTimeout: idleTimeout)
                 }
                 group.addTask {
-                    await Self.watch(progress: progress, pipe: pipe, clock: clock, firstByteTimeout: firstByteTimeout, idleTimeout: idleTimeout)
+                    await Self.watch(
+                        progress: progress, pipe: pipe, clock: clock, firstByteTimeout: firstByteTimeout,
+                        idleTimeout: idleTimeout)
                 }
                 // Whichever ends first (body done or timed out) ends the other.
                 await group.next()
@@ -80,7 +90,9 @@ extension ProviderHTTPTransport {
             let chunks = progress.chunks
             logger.debug(
                 "provider stream ended",
-                metadata: metadata.merging(["chunks": "\(chunks)", "latency_ms": "\((clock.now - started).milliseconds)"]) { $1 }
+                metadata: metadata.merging([
+                    "chunks": "\(chunks)", "latency_ms": "\((clock.now - started).milliseconds)",
+                ]) { $1 }
             )
         }
         pipe.setOnCancel { reader.cancel() }

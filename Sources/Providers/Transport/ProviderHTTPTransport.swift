@@ -43,7 +43,8 @@ struct ProviderHTTPTransport: Sendable {
         decode: (ByteBuffer) throws(ProviderError) -> Answer
     ) async throws(ProviderError) -> Answer {
         let encoded = try WireJSON.encode(body, for: provider)
-        let response = try await send(method: .POST, url: url, headers: headers, body: encoded, model: model, timeout: timeout, logger: logger)
+        let response = try await send(
+            method: .POST, url: url, headers: headers, body: encoded, model: model, timeout: timeout, logger: logger)
         return try checked(response, decode: decode)
     }
 
@@ -55,11 +56,14 @@ struct ProviderHTTPTransport: Sendable {
         logger: Logger,
         decode: (ByteBuffer) throws(ProviderError) -> Answer
     ) async throws(ProviderError) -> Answer {
-        let response = try await send(method: .GET, url: url, headers: headers, body: nil, model: "-", timeout: timeout, logger: logger)
+        let response = try await send(
+            method: .GET, url: url, headers: headers, body: nil, model: "-", timeout: timeout, logger: logger)
         return try checked(response, decode: decode)
     }
 
-    private func checked<Answer>(_ response: Response, decode: (ByteBuffer) throws(ProviderError) -> Answer) throws(ProviderError) -> Answer {
+    private func checked<Answer>(
+        _ response: Response, decode: (ByteBuffer) throws(ProviderError) -> Answer
+    ) throws(ProviderError) -> Answer {
         guard (200..<300).contains(response.status.code) else {
             throw errorForStatus(response.status, response.headers, response.body)
         }
@@ -96,7 +100,8 @@ struct ProviderHTTPTransport: Sendable {
             logger.debug("provider attempt finished", metadata: metadata)
             return response
         } catch {
-            throw logFailure(error, timeout: timeout, since: started, metadata: metadata, "provider attempt failed", logger)
+            throw logFailure(
+                error, timeout: timeout, since: started, metadata: metadata, "provider attempt failed", logger)
         }
     }
 
@@ -126,7 +131,9 @@ struct ProviderHTTPTransport: Sendable {
     ///
     /// AsyncHTTPClient's deadline only covers the response head (and runs on real time), so the
     /// body read is raced against a timer here to make `timeout` truly "connect to last byte".
-    private func execute(_ request: HTTPClientRequest, timeout: Duration, until deadline: ContinuousClock.Instant) async throws -> Response {
+    private func execute(
+        _ request: HTTPClientRequest, timeout: Duration, until deadline: ContinuousClock.Instant
+    ) async throws -> Response {
         let (httpClient, maxResponseBytes) = (self.httpClient, self.maxResponseBytes)
         return try await Self.run(until: deadline, on: clock) {
             let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))

@@ -17,7 +17,9 @@ enum WireJSON {
     }
 
     /// Decodes `data` as `type`, or fails with `.invalidResponse` and `message`.
-    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data, orFailWith message: @autoclosure () -> String) throws(ProviderError) -> Value {
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, from data: Data, orFailWith message: @autoclosure () -> String
+    ) throws(ProviderError) -> Value {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
@@ -26,7 +28,9 @@ enum WireJSON {
     }
 
     /// Decodes a response body as `type`, or fails with `.invalidResponse` and `message`.
-    static func decode<Value: Decodable>(_ type: Value.Type, from body: ByteBuffer, orFailWith message: @autoclosure () -> String) throws(ProviderError) -> Value {
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, from body: ByteBuffer, orFailWith message: @autoclosure () -> String
+    ) throws(ProviderError) -> Value {
         try decode(type, from: Data(buffer: body), orFailWith: message())
     }
 }

@@ -174,7 +174,9 @@ public final class ProviderDouble: Sendable {
         await Self.poll(upTo: timeout, until: condition) { self.requests }
     }
 
-    private static func poll<Value>(upTo timeout: Duration, until condition: (Value) -> Bool, reading read: () -> Value) async -> Value {
+    private static func poll<Value>(
+        upTo timeout: Duration, until condition: (Value) -> Bool, reading read: () -> Value
+    ) async -> Value {
         let deadline = ContinuousClock.now + timeout
         while true {
             let current = read()
@@ -231,7 +233,9 @@ public final class ProviderDouble: Sendable {
     private func controlReply(to request: ProviderDoubleRequest, method: HTTPMethod) -> ProviderDoubleReply {
         switch (method, request.path) {
         case (.POST, "/_double/script"):
-            guard let behaviours = try? JSONDecoder().decode([ProviderDoubleBehaviour].self, from: Data(request.body.utf8))
+            guard
+                let behaviours = try? JSONDecoder().decode(
+                    [ProviderDoubleBehaviour].self, from: Data(request.body.utf8))
             else {
                 return .json(.badRequest, ["error": "expected a JSON list of behaviours"])
             }

@@ -112,7 +112,9 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
     }
 
     /// A provider error body with `status`.
-    public static func error(status: Int, message: String? = nil, retryDelay: String? = nil, retryAfter: String? = nil) -> Self {
+    public static func error(
+        status: Int, message: String? = nil, retryDelay: String? = nil, retryAfter: String? = nil
+    ) -> Self {
         Self(kind: .error, status: status, message: message, retryDelay: retryDelay, retryAfter: retryAfter)
     }
 
@@ -132,8 +134,12 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
 
     /// `chunks`, then the provider's mid-stream error event with `message` (and, for Gemini,
     /// `status` as its code).
-    public static func failMidStream(after chunks: [String], status: Int = 500, message: String? = nil, chunkDelay: Duration = .zero) -> Self {
-        Self(kind: .failMidStream, chunks: chunks, chunkDelayMs: milliseconds(chunkDelay), status: status, message: message)
+    public static func failMidStream(
+        after chunks: [String], status: Int = 500, message: String? = nil, chunkDelay: Duration = .zero
+    ) -> Self {
+        Self(
+            kind: .failMidStream, chunks: chunks, chunkDelayMs: milliseconds(chunkDelay), status: status,
+            message: message)
     }
 
     private static func milliseconds(_ duration: Duration) -> Int? {

@@ -14,7 +14,10 @@ public struct ProviderDoubleExchange: Sendable, Codable, Equatable {
     /// The client closed the connection before the reply was complete.
     public var closedByClient: Bool
 
-    public init(route: ProviderDoubleRoute, uri: String, totalChunks: Int, chunksWritten: Int = 0, completed: Bool = false, closedByClient: Bool = false) {
+    public init(
+        route: ProviderDoubleRoute, uri: String, totalChunks: Int, chunksWritten: Int = 0, completed: Bool = false,
+        closedByClient: Bool = false
+    ) {
         self.route = route
         self.uri = uri
         self.totalChunks = totalChunks

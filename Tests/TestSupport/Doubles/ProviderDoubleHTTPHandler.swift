@@ -83,7 +83,9 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
         case .closeMidBody:
             exchangeInFlight = nil
             headers.replaceOrAdd(name: "content-length", value: String(length))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))),
+                promise: nil)
             if var whole = reply.chunks.first, let half = whole.readSlice(length: whole.readableBytes / 2) {
                 context.write(wrapOutboundOut(.body(.byteBuffer(half))), promise: nil)
             }
@@ -99,7 +101,9 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
             headers.replaceOrAdd(name: "content-length", value: String(length))
         }
         if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))),
+            promise: nil)
         if !isHead, reply.chunkDelay > .zero {
             context.flush()
             writePaced(reply.chunks[...], delay: reply.chunkDelay, keepAlive: keepAlive, context: context)
@@ -116,7 +120,9 @@ final class ProviderDoubleHTTPHandler: ChannelInboundHandler, RemovableChannelHa
 
     /// Writes one chunk per `delay`, flushing each, then ends the response; stops if the client
     /// has gone.
-    private func writePaced(_ chunks: ArraySlice<ByteBuffer>, delay: TimeAmount, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func writePaced(
+        _ chunks: ArraySlice<ByteBuffer>, delay: TimeAmount, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
         guard let chunk = chunks.first else {
             end(keepAlive: keepAlive, context: context)
             return

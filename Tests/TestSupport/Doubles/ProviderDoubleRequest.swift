@@ -15,7 +15,9 @@ public struct ProviderDoubleRequest: Sendable, Codable, Equatable {
     /// The body as UTF-8 text.
     public var body: String
 
-    public init(method: String, uri: String, path: String, route: ProviderDoubleRoute?, headers: [String: String], body: String) {
+    public init(
+        method: String, uri: String, path: String, route: ProviderDoubleRoute?, headers: [String: String], body: String
+    ) {
         self.method = method
         self.uri = uri
         self.path = path

@@ -22,14 +22,18 @@ extension ProviderDoubleResponder {
         }
     }
 
-    func geminiError(_ status: Int, message: String? = nil, retryDelay: String? = nil, reason: String? = nil) -> ProviderDoubleReply {
+    func geminiError(
+        _ status: Int, message: String? = nil, retryDelay: String? = nil, reason: String? = nil
+    ) -> ProviderDoubleReply {
         let defaultMessage: String
         switch status {
         case 401: defaultMessage = "Request had invalid authentication credentials."
         case 403: defaultMessage = "The caller does not have permission"
         case 404: defaultMessage = "Requested entity was not found."
         case 429: defaultMessage = "You exceeded your current quota, please check your plan and billing details."
-        case 500: defaultMessage = "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"
+        case 500:
+            defaultMessage =
+                "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"
         case 503: defaultMessage = "The model is overloaded. Please try again later."
         case 504: defaultMessage = "Deadline expired before operation could complete."
         default: defaultMessage = "Request contains an invalid argument."
@@ -87,9 +91,13 @@ extension ProviderDoubleResponder {
         default:
             type = "server_error"
         }
-        let defaultMessage = status == 429 ? "Rate limit reached for requests. Please try again in 1s." : "The server had an error while processing your request."
+        let defaultMessage =
+            status == 429
+            ? "Rate limit reached for requests. Please try again in 1s."
+            : "The server had an error while processing your request."
         let error: [String: Any] = [
-            "message": message ?? defaultMessage, "type": type, "param": NSNull(), "code": code.map { $0 as Any } ?? NSNull(),
+            "message": message ?? defaultMessage, "type": type, "param": NSNull(),
+            "code": code.map { $0 as Any } ?? NSNull(),
         ]
         return .json(HTTPResponseStatus(statusCode: status), ["error": error])
     }

@@ -34,7 +34,8 @@ extension ProviderDoubleResponder {
             }
             let embeddingModels = configuration.geminiEmbeddingModels.map { name -> [String: Any] in
                 [
-                    "name": "models/\(name)", "version": "004", "displayName": name, "inputTokenLimit": 2048, "outputTokenLimit": 1,
+                    "name": "models/\(name)", "version": "004", "displayName": name, "inputTokenLimit": 2048,
+                    "outputTokenLimit": 1,
                     "supportedGenerationMethods": ["embedContent"],
                 ]
             }
@@ -51,7 +52,8 @@ extension ProviderDoubleResponder {
         case "/api/tags":
             let models = configuration.ollamaModels.map { name -> [String: Any] in
                 [
-                    "name": name, "model": name, "modified_at": "2026-01-02T10:00:00.837530123+01:00", "size": 2_019_393_189,
+                    "name": name, "model": name, "modified_at": "2026-01-02T10:00:00.837530123+01:00",
+                    "size": 2_019_393_189,
                     "digest": "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72",
                     "details": [
                         "parent_model": "", "format": "gguf", "family": "llama", "families": ["llama"],

@@ -47,11 +47,13 @@ struct ProviderDoubleResponder: Sendable {
             guard let key, !key.isEmpty else {
                 return geminiError(
                     403,
-                    message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."
+                    message:
+                        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."
                 )
             }
             if let expected = configuration.geminiAPIKey, key != expected {
-                return geminiError(400, message: "API key not valid. Please pass a valid API key.", reason: "API_KEY_INVALID")
+                return geminiError(
+                    400, message: "API key not valid. Please pass a valid API key.", reason: "API_KEY_INVALID")
             }
             guard json != nil else {
                 return geminiError(400, message: "Invalid JSON payload received.")
@@ -59,7 +61,8 @@ struct ProviderDoubleResponder: Sendable {
             if configuration.restrictsModels, !configuration.geminiModels.contains(model) {
                 return geminiError(
                     404,
-                    message: "models/\(model) is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods."
+                    message:
+                        "models/\(model) is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods."
                 )
             }
         case .ollama:
@@ -71,12 +74,16 @@ struct ProviderDoubleResponder: Sendable {
                 return ollamaError(404, message: "model '\(model)' not found")
             }
         case .openai:
-            guard let json else { return openAIError(400, message: "We could not parse the JSON body of your request.") }
+            guard let json else {
+                return openAIError(400, message: "We could not parse the JSON body of your request.")
+            }
             guard let model = json["model"] as? String, !model.isEmpty else {
                 return openAIError(400, message: "you must provide a model parameter")
             }
             if configuration.restrictsModels, !configuration.openAIModels.contains(model) {
-                return openAIError(404, message: "The model `\(model)` does not exist or you do not have access to it.", code: "model_not_found")
+                return openAIError(
+                    404, message: "The model `\(model)` does not exist or you do not have access to it.",
+                    code: "model_not_found")
             }
         }
 
@@ -85,7 +92,8 @@ struct ProviderDoubleResponder: Sendable {
         case .drop:
             return ProviderDoubleReply(ending: .dropWithoutAnswer)
         case .malformedJSON:
-            return .body(.ok, contentType: "application/json", "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"tru")
+            return .body(
+                .ok, contentType: "application/json", "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"tru")
         case .error:
             let status = behaviour.status ?? 500
             switch route {
@@ -101,14 +109,21 @@ struct ProviderDoubleResponder: Sendable {
                 .ok,
                 [
                     "promptFeedback": ["blockReason": "SAFETY"],
-                    "usageMetadata": ["promptTokenCount": Self.promptWords(route: route, json: json), "totalTokenCount": Self.promptWords(route: route, json: json)],
+                    "usageMetadata": [
+                        "promptTokenCount": Self.promptWords(route: route, json: json),
+                        "totalTokenCount": Self.promptWords(route: route, json: json),
+                    ],
                     "modelVersion": Self.geminiModel(fromPath: request.path),
                 ]
             )
         case .failMidStream:
-            let reply = success(route: route, request: request, json: json ?? [:], query: query, behaviour: behaviour, failingMidStream: true)
+            let reply = success(
+                route: route, request: request, json: json ?? [:], query: query, behaviour: behaviour,
+                failingMidStream: true)
             guard reply.streamed else {
-                return answer(route: route, request: request, query: query, behaviour: .error(status: behaviour.status ?? 500, message: behaviour.message))
+                return answer(
+                    route: route, request: request, query: query,
+                    behaviour: .error(status: behaviour.status ?? 500, message: behaviour.message))
             }
             return reply
         case .success, .closeMidBody:
@@ -170,7 +185,10 @@ struct ProviderDoubleResponder: Sendable {
             }
             if failingMidStream {
                 events.append([
-                    "error": ["code": midStreamStatus, "message": midStreamMessage, "status": Self.geminiStatusName(midStreamStatus)]
+                    "error": [
+                        "code": midStreamStatus, "message": midStreamMessage,
+                        "status": Self.geminiStatusName(midStreamStatus),
+                    ]
                 ])
             }
             if query["alt"] == "sse" {
@@ -246,7 +264,9 @@ struct ProviderDoubleResponder: Sendable {
             var events = [chunk(["role": "assistant", "content": ""], finish: nil)]
             events += words.map { chunk(["content": $0], finish: nil) }
             if failingMidStream {
-                let error: [String: Any] = ["message": midStreamMessage, "type": "server_error", "param": NSNull(), "code": NSNull()]
+                let error: [String: Any] = [
+                    "message": midStreamMessage, "type": "server_error", "param": NSNull(), "code": NSNull(),
+                ]
                 events.append("data: \(Self.serialize(["error": error]))\n\n")
                 return .stream(contentType: "text/event-stream", events)
             }

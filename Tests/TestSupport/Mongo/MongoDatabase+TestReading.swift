@@ -38,13 +38,17 @@ extension MongoDatabase {
         sortJSON: String = #"{"_id": 1}"#
     ) async throws(MongoError) -> [String] {
         try await withCollection(collection) { collection throws(MongoError) in
-            try collection.find(filter: try BSONDocument(json: filterJSON), limit: limit, sort: try BSONDocument(json: sortJSON))
-                .map(\.canonicalExtendedJSON)
+            try collection.find(
+                filter: try BSONDocument(json: filterJSON), limit: limit, sort: try BSONDocument(json: sortJSON)
+            )
+            .map(\.canonicalExtendedJSON)
         }
     }
 
     /// The number of documents in `collection` matching `filterJSON` (extended JSON).
-    public func countDocuments(collection: String = "interactions", filterJSON: String = "{}") async throws(MongoError) -> Int {
+    public func countDocuments(
+        collection: String = "interactions", filterJSON: String = "{}"
+    ) async throws(MongoError) -> Int {
         try await withCollection(collection) { collection throws(MongoError) in
             try collection.countDocuments(filter: try BSONDocument(json: filterJSON))
         }

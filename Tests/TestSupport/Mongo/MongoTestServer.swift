@@ -66,7 +66,8 @@ public final class MongoTestServer: Sendable {
         if isRunning { return }
         let storage = dataDirectory + "/db"
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
-        let child = try Self.spawn([python, launcher, "exec", "--port", String(port), "--data", storage], logPath: logPath)
+        let child = try Self.spawn(
+            [python, launcher, "exec", "--port", String(port), "--data", storage], logPath: logPath)
         pid.withLock { $0 = child }
         MongoTestProcessRegistry.add(child, deleteOnExit: ownsDataDirectory ? dataDirectory : nil)
         try await waitUntilAnswering(child)
@@ -190,7 +191,8 @@ public final class MongoTestServer: Sendable {
             return posix_spawn(&child, arguments[0], &actions, nil, base, environ)
         }
         guard result == 0 else {
-            throw MongoTestServerError.spawnFailed("posix_spawn \(arguments[0]) failed: \(String(cString: strerror(result)))")
+            throw MongoTestServerError.spawnFailed(
+                "posix_spawn \(arguments[0]) failed: \(String(cString: strerror(result)))")
         }
         return child
     }
