@@ -133,17 +133,18 @@ struct ProviderChainTests {
     @Test("an attempt cut short by the request deadline ends the chain with deadlineExceeded on time")
     func deadlineDuringAttempt() async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([ProviderDoubleBehaviour.success().delayed(by: .seconds(3))], for: .gemini)
+            // A deadline long enough that a loaded machine still starts the attempt before it; the
+            // test clock then jumps to it, so nothing waits for it in real time.
+            fixture.double.script([ProviderDoubleBehaviour.success().delayed(by: .seconds(30))], for: .gemini)
             let started = fixture.clock.now
-            async let result = fixture.chain(providerTimeout: .seconds(10)).complete(
-                CompletionRequest(prompt: "ping"), route: .default, deadline: started + .milliseconds(250),
-                logger: logger)
-            await fixture.advance(by: .milliseconds(250), of: .gemini)
+            async let result = fixture.chain(providerTimeout: .seconds(60)).complete(
+                CompletionRequest(prompt: "ping"), route: .default, deadline: started + .seconds(10), logger: logger)
+            await fixture.advance(by: .seconds(10), of: .gemini)
             let failure = try #require(await result.failure)
             let elapsed = fixture.clock.now - started
             #expect(failure.reason == .deadlineExceeded)
             #expect(failure.attempts.map(\.statusLabel) == ["timeout"])
-            #expect(elapsed < .milliseconds(800))
+            #expect(elapsed < .seconds(10) + .milliseconds(550))
             #expect(fixture.double.requests(for: .ollama).isEmpty)
         }
     }
