@@ -45,10 +45,8 @@ struct ChatController: Sendable {
             firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
         let completionRequest = CompletionRequest(prompt: chatRequest.prompt)
         let route = ProviderRoute(requestedProvider: chatRequest.provider, requestedModel: chatRequest.model)
-        let upstreamStarted = ContinuousClock.now
         let result = await chain.complete(
-            completionRequest, route: route, deadline: started + requestTimeout, logger: logger)
-        context.timing.addUpstream(since: upstreamStarted)
+            completionRequest, route: route, deadline: started + requestTimeout, timing: context.timing, logger: logger)
 
         let interaction = try await recorder.record(
             result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)

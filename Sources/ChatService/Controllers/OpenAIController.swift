@@ -102,9 +102,8 @@ struct OpenAIController: Sendable {
                 timing: context.timing, logger: logger)
         }
 
-        let upstreamStarted = ContinuousClock.now
-        let result = await chain.complete(completionRequest, route: route, deadline: deadline, logger: logger)
-        context.timing.addUpstream(since: upstreamStarted)
+        let result = await chain.complete(
+            completionRequest, route: route, deadline: deadline, timing: context.timing, logger: logger)
         let interaction = try await recorder.record(
             result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
         switch result {

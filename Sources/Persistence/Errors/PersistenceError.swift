@@ -79,15 +79,17 @@ extension MongoDatabase {
     }
 }
 
+extension PersistenceError {
+    /// The log's thread pool is not running (shutdown), or the calling task was cancelled first.
+    static let threadPoolStopped = PersistenceError(
+        code: .shutdown, message: "the persistence thread pool is not running (or the task was cancelled)")
+}
+
 extension NIOThreadPool {
-    /// Runs blocking file work (the spool's reads, writes and fsyncs) on this pool;
-    /// `.shutdown` when the pool is not running.
+    /// Runs blocking file work (the log's reads, writes and fsyncs) on this pool.
     func runFileWork<T: Sendable>(
         _ body: @escaping @Sendable () throws(PersistenceError) -> T
     ) async throws(PersistenceError) -> T {
-        try await runBlocking(
-            orThrow: PersistenceError(
-                code: .shutdown, message: "the persistence thread pool is not running (or the task was cancelled)"),
-            body)
+        try await runBlocking(orThrow: .threadPoolStopped, body)
     }
 }

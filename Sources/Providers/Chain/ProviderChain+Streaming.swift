@@ -31,20 +31,13 @@ extension ProviderChain {
             }
             return started
         }
-        switch outcome {
-        case .success(let success):
-            return .success(
+        return outcome.fold { success in
+            .success(
                 StreamingChainSuccess(
-                    stream: success.value.1,
-                    firstChunk: success.value.0,
-                    provider: success.provider,
-                    model: success.model,
-                    attempts: success.attempts,
-                    fallback: success.fallback
-                )
-            )
-        case .failure(let failure):
-            return .failure(failure)
+                    stream: success.value.1, firstChunk: success.value.0, provider: success.provider,
+                    model: success.model, attempts: success.attempts, fallback: success.fallback))
+        } failure: {
+            .failure($0)
         }
     }
 }

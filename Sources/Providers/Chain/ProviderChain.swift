@@ -80,19 +80,13 @@ public struct ProviderChain: Sendable {
             provider, model, timeout throws(ProviderError) in
             try await provider.complete(request, model: model, timeout: timeout, logger: logger)
         }
-        switch outcome {
-        case .success(let success):
-            return .success(
+        return outcome.fold { success in
+            .success(
                 ChainSuccess(
-                    completion: success.value,
-                    provider: success.provider,
-                    model: success.model,
-                    attempts: success.attempts,
-                    fallback: success.fallback
-                )
-            )
-        case .failure(let failure):
-            return .failure(failure)
+                    completion: success.value, provider: success.provider, model: success.model,
+                    attempts: success.attempts, fallback: success.fallback))
+        } failure: {
+            .failure($0)
         }
     }
 
@@ -175,45 +169,33 @@ public struct ProviderChain: Sendable {
                         ProviderAttempt(provider: name, model: hop.model, error: error, latency: clock.now - started))
                     if error.kind == .cancelled || Task.isCancelled { return failure(.cancelled) }
                     if clock.now >= deadline { return failure(.deadlineExceeded) }
+                    // One log line about this failed attempt, with what every such line carries.
+                    func note(_ message: Logger.Message, level: Logger.Level = .warning, _ extra: Logger.Metadata) {
+                        var metadata: Logger.Metadata = [
+                            "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
+                        ]
+                        metadata.merge(extra) { $1 }
+                        logger.log(level: level, message, metadata: metadata)
+                    }
                     guard error.isRetryable else {
-                        logger.warning(
-                            "provider failed, not retryable",
-                            metadata: [
-                                "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
-                                "error": "\(error.message)",
-                            ]
-                        )
+                        note("provider failed, not retryable", ["error": "\(error.message)"])
                         break
                     }
                     guard attempt + 1 < retryPolicy.maxAttempts else {
-                        logger.warning(
-                            "provider failed, retries exhausted",
-                            metadata: [
-                                "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
-                                "attempts": "\(attempt + 1)",
-                            ]
-                        )
+                        note("provider failed, retries exhausted", ["attempts": "\(attempt + 1)"])
                         break
                     }
                     let delay = retryPolicy.delay(forRetry: attempt, serverHint: error.retryAfter)
                     guard clock.now + delay < deadline else {
                         cutShortByDeadline = true
-                        logger.warning(
-                            "provider failed, no time left to retry it",
-                            metadata: [
-                                "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
-                                "delay_ms": "\(delay.milliseconds)",
-                            ]
-                        )
+                        note("provider failed, no time left to retry it", ["delay_ms": "\(delay.milliseconds)"])
                         break
                     }
-                    logger.info(
-                        "retrying provider",
-                        metadata: [
-                            "provider": "\(name)", "model": "\(hop.model)", "status": "\(error.kind.statusLabel)",
+                    note(
+                        "retrying provider", level: .info,
+                        [
                             "error": "\(error.message)", "retry": "\(attempt + 1)", "delay_ms": "\(delay.milliseconds)",
-                        ]
-                    )
+                        ])
                     do {
                         try await sleep(delay)
                     } catch {
