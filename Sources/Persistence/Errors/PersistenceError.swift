@@ -18,17 +18,13 @@ public struct PersistenceError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     public var code: Code
-    /// The libmongoc/libbson error domain, 0 when the error is not MongoDB's.
-    public var domain: UInt32
-    /// The libmongoc/libbson or server error code, 0 when the error is not MongoDB's.
-    public var mongoCode: UInt32
     /// A human-readable sentence; never contains the connection string's credentials.
     public var message: String
+    /// The driver's error, with libmongoc's domain and code, when MongoDB failed.
+    public var cause: MongoError?
 
-    public init(code: Code, domain: UInt32 = 0, mongoCode: UInt32 = 0, message: String) {
+    public init(code: Code, message: String) {
         self.code = code
-        self.domain = domain
-        self.mongoCode = mongoCode
         self.message = message
     }
 
@@ -44,7 +40,8 @@ public struct PersistenceError: Error, Sendable, Equatable, CustomStringConverti
         case .invalidDocument: code = .invalidDocument
         case .shutdown: code = .shutdown
         }
-        self.init(code: code, domain: error.domain, mongoCode: error.mongoCode, message: error.message)
+        self.init(code: code, message: error.message)
+        cause = error
     }
 
     /// True for exactly the failures a spool should absorb: connection, server-selection and
@@ -58,10 +55,8 @@ public struct PersistenceError: Error, Sendable, Equatable, CustomStringConverti
     public var isSpoolRefusal: Bool { code == .spoolFull || code == .spoolUnwritable }
 
     public var description: String {
-        if domain == 0 && mongoCode == 0 {
-            return "\(code.rawValue): \(message)"
-        }
-        return "\(code.rawValue) (domain \(domain), code \(mongoCode)): \(message)"
+        guard let cause, cause.domain != 0 || cause.mongoCode != 0 else { return "\(code.rawValue): \(message)" }
+        return "\(code.rawValue) (domain \(cause.domain), code \(cause.mongoCode)): \(message)"
     }
 }
 

@@ -8,8 +8,8 @@ import Glibc
 enum SpoolFiles {
     static func error(_ call: String, _ path: String, errno code: Int32 = errno) -> PersistenceError {
         PersistenceError(
-            code: .spoolUnwritable, mongoCode: UInt32(clamping: code),
-            message: "spool \(call) \(path) failed: \(String(cString: strerror(code)))")
+            code: .spoolUnwritable,
+            message: "spool \(call) \(path) failed: \(String(cString: strerror(code))) (errno \(code))")
     }
 
     static func createDirectory(_ path: String) throws(PersistenceError) {
