@@ -52,3 +52,26 @@ struct InteractionIDTests {
         #expect(InteractionID.seconds(of: String(repeating: "g", count: 24)) == nil)
     }
 }
+
+@Suite("InteractionID ordering within a process")
+struct InteractionIDOrderingTests {
+    @Test("ids made one after another always sort in the order they were made, across a counter's whole range")
+    func strictlyIncreasing() {
+        var previous = InteractionID.generate()
+        for _ in 0..<70_000 {
+            let next = InteractionID.generate()
+            #expect(next > previous, "\(next) after \(previous)")
+            if next <= previous { break }
+            previous = next
+        }
+    }
+
+    @Test("a clock stepped back keeps the later second, so ids still increase")
+    func clockSteppedBack() {
+        let now = UInt32(Date().timeIntervalSince1970)
+        let first = InteractionID.generate(seconds: now)
+        let afterStepBack = InteractionID.generate(seconds: now - 5)
+        #expect(afterStepBack > first)
+        #expect((InteractionID.seconds(of: afterStepBack) ?? 0) >= now)
+    }
+}
