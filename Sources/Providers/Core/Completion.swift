@@ -34,4 +34,12 @@ public struct TokenUsage: Sendable, Equatable {
         self.completionTokens = completionTokens
         self.totalTokens = totalTokens
     }
+
+    /// From the counts a provider reported, any of which it may omit: absent counts are 0 and an
+    /// absent total is the sum (the one rule for Gemini, Ollama and OpenAI-compatible usage).
+    init(reportedPrompt prompt: Int?, completion: Int?, total: Int? = nil) {
+        let prompt = prompt ?? 0
+        let completion = completion ?? 0
+        self.init(promptTokens: prompt, completionTokens: completion, totalTokens: total ?? prompt + completion)
+    }
 }

@@ -48,10 +48,7 @@ extension GeminiProvider {
 
             /// Absent counts are 0; an absent total is their sum.
             var tokenUsage: TokenUsage {
-                let prompt = promptTokenCount ?? 0
-                let output = candidatesTokenCount ?? 0
-                return TokenUsage(
-                    promptTokens: prompt, completionTokens: output, totalTokens: totalTokenCount ?? prompt + output)
+                TokenUsage(reportedPrompt: promptTokenCount, completion: candidatesTokenCount, total: totalTokenCount)
             }
         }
         var candidates: [Candidate]?

@@ -48,9 +48,7 @@ extension OllamaProvider {
 
         /// The counts of a final line or whole answer; Ollama omits zeros, so absent is 0.
         var tokenUsage: TokenUsage {
-            let prompt = promptEvalCount ?? 0
-            let output = evalCount ?? 0
-            return TokenUsage(promptTokens: prompt, completionTokens: output, totalTokens: prompt + output)
+            TokenUsage(reportedPrompt: promptEvalCount, completion: evalCount)
         }
 
         /// `done_reason: "length"` is `.length`; anything else (`stop`, `load`, absent) is `.stop`.

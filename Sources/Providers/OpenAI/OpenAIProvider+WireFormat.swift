@@ -46,10 +46,7 @@ extension OpenAIProvider {
         }
 
         var tokenUsage: TokenUsage {
-            let prompt = promptTokens ?? 0
-            let completion = completionTokens ?? 0
-            return TokenUsage(
-                promptTokens: prompt, completionTokens: completion, totalTokens: totalTokens ?? prompt + completion)
+            TokenUsage(reportedPrompt: promptTokens, completion: completionTokens, total: totalTokens)
         }
     }
 
