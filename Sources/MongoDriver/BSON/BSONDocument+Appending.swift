@@ -52,19 +52,21 @@ extension BSONDocument {
 
     /// A BSON array of the given documents (keys "0", "1", …).
     public func append(_ key: String, array elements: [BSONDocument]) {
-        let array = BSONDocument()
-        for (index, element) in elements.enumerated() {
-            array.append(String(index), document: element)
-        }
-        noteAppend(key.withCString { bson_append_array(pointer, $0, -1, array.pointer) })
-        if array.hasFailedAppend { noteAppend(false) }
+        appendArray(key, elements) { array, index, element in array.append(index, document: element) }
     }
 
     /// A BSON array of strings.
     public func append(_ key: String, stringArray elements: [String]) {
+        appendArray(key, elements) { array, index, element in array.append(index, string: element) }
+    }
+
+    /// A BSON array built by `appendElement(array, "0", first)`, `(array, "1", second)`, ….
+    private func appendArray<Element>(
+        _ key: String, _ elements: [Element], _ appendElement: (BSONDocument, String, Element) -> Void
+    ) {
         let array = BSONDocument()
         for (index, element) in elements.enumerated() {
-            array.append(String(index), string: element)
+            appendElement(array, String(index), element)
         }
         noteAppend(key.withCString { bson_append_array(pointer, $0, -1, array.pointer) })
         if array.hasFailedAppend { noteAppend(false) }
