@@ -153,6 +153,26 @@ struct WriteAheadLogTests {
         }
     }
 
+    @Test("a log left by a crash ships at the next start and its files are deleted with no new call")
+    func leftoverFilesDeleted() async throws {
+        let directory = SpoolTestSupport.directory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            let spool = try await SpoolTestSupport.open(directory)
+            for index in 0..<5 { try await spool.append(SpoolTestSupport.interaction(index)) }
+            spool.closeFiles()
+        }
+        try await Self.withRunningLog(
+            uri: try await MongoTestServer.sharedURI(), durability: .disk, directory: directory
+        ) {
+            log in
+            #expect(await Self.eventually { log.spool.shippingLag.records == 0 })
+            #expect(await Self.eventually { (try? SpoolTestSupport.segmentFiles(directory).isEmpty) == true })
+            let stored = try await log.store.database.countDocuments()
+            #expect(stored == 5)
+        }
+    }
+
     @Test("a log left by a crash ships at the next start, after new records are refused nothing")
     func leftoverShipsAtStart() async throws {
         let directory = SpoolTestSupport.directory()

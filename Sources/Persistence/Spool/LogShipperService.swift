@@ -142,6 +142,8 @@ public struct LogShipperService: Service {
         let outcome = await log.store.replay(batch.records.map(\.payload))
         shipmentObserver?(batch.records.count, ContinuousClock.now - started, outcome.acknowledged)
         spool.acknowledge(batch, through: outcome.acknowledged)
+        // A sealed segment shipped to its end is deleted now, not when the next record arrives.
+        try? await spool.deleteDrainedSegments()
         if let rejected = outcome.rejected {
             await spool.quarantine(batch, index: rejected.index, because: rejected.error)
             return .shipped
