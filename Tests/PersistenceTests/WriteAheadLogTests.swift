@@ -106,25 +106,30 @@ struct WriteAheadLogTests {
     func outage(durability: Durability) async throws {
         let server = try MongoTestServer()
         try await server.start()
-        defer { Task { await server.stopAndRemoveData() } }
         let uri = server.uri + "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
-        try await Self.withRunningLog(uri: uri, durability: durability) { log in
-            try await log.record(SpoolTestSupport.interaction(0))
-            server.kill()
-            let clock = ContinuousClock()
-            for index in 1...50 {
-                let started = clock.now
-                try await log.record(SpoolTestSupport.interaction(index))
-                #expect(clock.now - started < .seconds(3), "call \(index) waited \(clock.now - started)")
+        do {
+            try await Self.withRunningLog(uri: uri, durability: durability) { log in
+                try await log.record(SpoolTestSupport.interaction(0))
+                server.kill()
+                let clock = ContinuousClock()
+                for index in 1...50 {
+                    let started = clock.now
+                    try await log.record(SpoolTestSupport.interaction(index))
+                    #expect(clock.now - started < .seconds(3), "call \(index) waited \(clock.now - started)")
+                }
+                #expect(log.spool.shippingLag.records >= 50)
+                try await server.start()
+                #expect(await Self.eventually(within: .seconds(20)) { log.spool.shippingLag.records == 0 })
+                let stored = try await log.store.database.findDocuments(sortJSON: #"{"$natural": 1}"#).map {
+                    try MongoStoreFixture.object($0)["_id"] as? String
+                }
+                #expect(stored == (0...50).map { SpoolTestSupport.interaction($0).id })
             }
-            #expect(log.spool.shippingLag.records >= 50)
-            try await server.start()
-            #expect(await Self.eventually(within: .seconds(20)) { log.spool.shippingLag.records == 0 })
-            let stored = try await log.store.database.findDocuments(sortJSON: #"{"$natural": 1}"#).map {
-                try MongoStoreFixture.object($0)["_id"] as? String
-            }
-            #expect(stored == (0...50).map { SpoolTestSupport.interaction($0).id })
+        } catch {
+            await server.stopAndRemoveData()
+            throw error
         }
+        await server.stopAndRemoveData()
     }
 
     @Test(
@@ -133,24 +138,30 @@ struct WriteAheadLogTests {
     func hungDatabase(durability: Durability) async throws {
         let server = try MongoTestServer()
         try await server.start()
-        defer { Task { await server.stopAndRemoveData() } }
         let uri = server.uri + "/?serverSelectionTimeoutMS=500&connectTimeoutMS=500&socketTimeoutMS=2000"
-        try await Self.withRunningLog(uri: uri, durability: durability) { log in
-            try await log.record(SpoolTestSupport.interaction(0))
-            server.pause()
-            let clock = ContinuousClock()
-            var slowest: Duration = .zero
-            for index in 1...20 {
-                let started = clock.now
-                try await log.record(SpoolTestSupport.interaction(index))
-                slowest = max(slowest, clock.now - started)
+        do {
+            try await Self.withRunningLog(uri: uri, durability: durability) { log in
+                try await log.record(SpoolTestSupport.interaction(0))
+                server.pause()
+                let clock = ContinuousClock()
+                var slowest: Duration = .zero
+                for index in 1...20 {
+                    let started = clock.now
+                    try await log.record(SpoolTestSupport.interaction(index))
+                    slowest = max(slowest, clock.now - started)
+                }
+                let bound: Duration = durability == .mongo ? .milliseconds(2500) : .milliseconds(500)
+                #expect(slowest < bound, "slowest answer while MongoDB is hung: \(slowest)")
+                server.resume()
+                #expect(await Self.eventually(within: .seconds(20)) { log.spool.shippingLag.records == 0 })
+                #expect(try await log.store.database.countDocuments() == 21)
             }
-            let bound: Duration = durability == .mongo ? .milliseconds(2500) : .milliseconds(500)
-            #expect(slowest < bound, "slowest answer while MongoDB is hung: \(slowest)")
+        } catch {
             server.resume()
-            #expect(await Self.eventually(within: .seconds(20)) { log.spool.shippingLag.records == 0 })
-            #expect(try await log.store.database.countDocuments() == 21)
+            await server.stopAndRemoveData()
+            throw error
         }
+        await server.stopAndRemoveData()
     }
 
     @Test("a log left by a crash ships at the next start and its files are deleted with no new call")
