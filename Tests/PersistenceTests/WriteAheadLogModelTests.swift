@@ -1,5 +1,6 @@
 import Foundation
 import MongoDriver
+import TestSupport
 import Testing
 
 @testable import Persistence
@@ -14,18 +15,6 @@ import Testing
 ///   back (MongoDB dedupes those by `_id`), and nothing that was never appended appears.
 @Suite("Write-ahead log against a model", .serialized)
 struct WriteAheadLogModelTests {
-    /// A small deterministic random source, so a failing seed can be replayed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The model: what a caller was told is in the log, what "MongoDB" holds, what was offered.
     struct Model {
         var acknowledgedToCaller: [Int] = []
@@ -42,7 +31,7 @@ struct WriteAheadLogModelTests {
 
     @Test("random appends, shipments, crashes and restarts never lose or invent a record", arguments: 1...12)
     func randomHistories(seed: Int) async throws {
-        var random = SplitMix64(state: UInt64(seed) &* 0x1234_5678_9ABC_DEF1)
+        var random = SeededGenerator(state: UInt64(seed) &* 0x1234_5678_9ABC_DEF1)
         let directory = SpoolTestSupport.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let frameSize = try SpoolFrame.encode(SpoolTestSupport.payload(SpoolTestSupport.interaction(0))).count
