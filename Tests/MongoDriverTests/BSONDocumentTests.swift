@@ -7,18 +7,7 @@ import Testing
 struct BSONDocumentTests {
     @Test("appended values keep their BSON types in canonical extended JSON")
     func typedAppends() {
-        let document = BSONDocument()
-        document.append("s", string: "héllo")
-        document.append("i32", int32: 7)
-        document.append("i64", int64: 7)
-        document.append("b", bool: true)
-        document.append("d", double: 1.5)
-        document.append("date", dateMilliseconds: 1_781_000_000_123)
-        document.appendNull("n")
-        let child = BSONDocument()
-        child.append("x", int32: 1)
-        document.append("child", document: child)
-        document.append("list", stringArray: ["a", "b"])
+        let document = BSONDocument.everyType(int32: 7, int64: 7)
 
         let json = document.canonicalExtendedJSON
         #expect(json.contains(#""s" : "héllo""#))
