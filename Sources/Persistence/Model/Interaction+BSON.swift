@@ -42,6 +42,9 @@ extension Interaction {
             document.append("apiKeyId", string: apiKeyId)
         }
         document.append("requestId", string: requestId)
+        if let extra {
+            document.append("extra", document: extra.bsonDocument())
+        }
         return document
     }
 }

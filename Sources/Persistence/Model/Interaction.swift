@@ -27,6 +27,9 @@ public struct Interaction: Sendable, Equatable {
     public var stream: Bool
     public var apiKeyId: String?
     public var requestId: String
+    /// Route-specific facts (embeddings: count and dimensions; images: n, size, quality); `nil`
+    /// (field omitted) for chat routes.
+    public var extra: InteractionExtra? = nil
 
     public init(
         id: String, userId: String, route: String, prompt: String, messages: [InteractionMessage]? = nil,
