@@ -37,14 +37,14 @@ extension Interaction {
         document.append("attempts", array: attempts.map { $0.bsonDocument() })
         document.append("fallback", bool: fallback)
         document.append("usage", document: usage.bsonDocument())
+        if let cost {
+            document.append("cost", document: cost.bsonDocument())
+        }
         document.append("stream", bool: stream)
         if let apiKeyId {
             document.append("apiKeyId", string: apiKeyId)
         }
         document.append("requestId", string: requestId)
-        if let extra {
-            document.append("extra", document: extra.bsonDocument())
-        }
         return document
     }
 }
@@ -80,6 +80,18 @@ extension InteractionUsage {
         if estimated {
             document.append("estimated", bool: true)
         }
+        return document
+    }
+}
+
+extension InteractionCost {
+    /// `{currency, input, output, total}`, the amounts as doubles.
+    func bsonDocument() -> BSONDocument {
+        let document = BSONDocument()
+        document.append("currency", string: currency)
+        document.append("input", double: input)
+        document.append("output", double: output)
+        document.append("total", double: total)
         return document
     }
 }

@@ -24,19 +24,18 @@ public struct Interaction: Sendable, Equatable {
     public var attempts: [InteractionAttempt]
     public var fallback: Bool
     public var usage: InteractionUsage
+    /// The call's price (SPEC §9); `nil` (field omitted) when its model has no price.
+    public var cost: InteractionCost?
     public var stream: Bool
     public var apiKeyId: String?
     public var requestId: String
-    /// Route-specific facts (embeddings: count and dimensions; images: n, size, quality); `nil`
-    /// (field omitted) for chat routes.
-    public var extra: InteractionExtra? = nil
 
     public init(
         id: String, userId: String, route: String, prompt: String, messages: [InteractionMessage]? = nil,
         response: String, status: InteractionStatus, error: InteractionError? = nil,
         provider: String, model: String, requestedAt: Date, timestamp: Date, latencyMs: Int32,
-        attempts: [InteractionAttempt], fallback: Bool, usage: InteractionUsage, stream: Bool,
-        apiKeyId: String? = nil, requestId: String
+        attempts: [InteractionAttempt], fallback: Bool, usage: InteractionUsage, cost: InteractionCost? = nil,
+        stream: Bool, apiKeyId: String? = nil, requestId: String
     ) {
         self.id = id
         self.userId = userId
@@ -54,6 +53,7 @@ public struct Interaction: Sendable, Equatable {
         self.attempts = attempts
         self.fallback = fallback
         self.usage = usage
+        self.cost = cost
         self.stream = stream
         self.apiKeyId = apiKeyId
         self.requestId = requestId
