@@ -8,18 +8,29 @@ extension ChatProvider {
         _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
         let completion = try await complete(request, model: model, timeout: firstByteTimeout, logger: logger)
-        return CompletionStream(chunks: [
-            CompletionChunk(
-                textDelta: completion.text,
-                finishReason: completion.finishReason,
-                usage: completion.usage,
-                model: completion.model
-            )
-        ])
+        var chunk = CompletionChunk(
+            textDelta: completion.text,
+            finishReason: completion.finishReason,
+            usage: completion.usage,
+            model: completion.model
+        )
+        chunk.toolCalls = completion.toolCalls.enumerated().map { index, call in
+            ToolCallDelta(index: index, id: call.id, name: call.name, arguments: call.arguments)
+        }
+        return CompletionStream(chunks: [chunk])
     }
 
     /// Reports just the default model, for providers that cannot list theirs.
     public func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel] {
         [ProviderModel(id: defaultModel, created: nil, ownedBy: name.rawValue)]
+    }
+}
+
+extension ChatProvider {
+    /// Serves every feature, for providers (mostly test stand-ins) that do not say otherwise.
+    public func unsupportedFeature(
+        of request: CompletionRequest, model: String, timeout: Duration, logger: Logger
+    ) async -> UnsupportedFeature? {
+        nil
     }
 }

@@ -28,6 +28,12 @@ public protocol ChatProvider: Sendable {
     /// The models this provider serves right now (one HTTP exchange, or one per page for
     /// Gemini, all within `timeout`).
     func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel]
+
+    /// Why this provider cannot serve `request`'s tools, JSON output or images with `model`
+    /// (asking the provider when it must, within `timeout`), or `nil` when it can.
+    func unsupportedFeature(
+        of request: CompletionRequest, model: String, timeout: Duration, logger: Logger
+    ) async -> UnsupportedFeature?
 }
 
 /// The names `PROVIDERS` accepts, in the order the SPEC lists them.

@@ -6,6 +6,8 @@ public struct Completion: Sendable, Equatable {
     public var finishReason: FinishReason
     /// Token counts as the provider reported them; `nil` when it reported none.
     public var usage: TokenUsage?
+    /// The functions the model asked to call, in order (empty when it answered with text).
+    public var toolCalls: [ToolCall] = []
 
     public init(text: String, model: String, finishReason: FinishReason, usage: TokenUsage?) {
         self.text = text

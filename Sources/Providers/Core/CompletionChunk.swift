@@ -12,6 +12,8 @@ public struct CompletionChunk: Sendable, Equatable {
     public var usage: TokenUsage?
     /// The model that answered, as the provider names it, when the event said.
     public var model: String?
+    /// Tool-call pieces this event carried (OpenAI: fragments; Gemini, Ollama: whole calls).
+    public var toolCalls: [ToolCallDelta] = []
 
     public init(textDelta: String, finishReason: FinishReason? = nil, usage: TokenUsage? = nil, model: String? = nil) {
         self.textDelta = textDelta

@@ -3,6 +3,14 @@ public struct CompletionRequest: Sendable, Equatable {
     /// The conversation, oldest first. `/v1/chat` sends a single user message.
     public var messages: [ChatMessage]
     public var options: GenerationOptions
+    /// Functions the model may call (empty: none offered).
+    public var tools: [ToolDefinition] = []
+    /// `nil`: the provider's default (`auto` when tools are offered).
+    public var toolChoice: ToolChoice?
+    /// OpenAI's `parallel_tool_calls`; `nil`: the provider's default (allowed).
+    public var parallelToolCalls: Bool?
+    /// `nil`: plain text.
+    public var responseFormat: ResponseFormat?
 
     public init(messages: [ChatMessage], options: GenerationOptions = .init()) {
         self.messages = messages
@@ -23,10 +31,18 @@ public struct ChatMessage: Sendable, Equatable {
         case system
         case user
         case assistant
+        /// A tool's result (OpenAI `tool`, Gemini `functionResponse`, Ollama `tool`).
+        case tool
     }
 
     public var role: Role
     public var content: String
+    /// An assistant turn's calls (its `content` may then be empty).
+    public var toolCalls: [ToolCall] = []
+    /// A `tool` turn: the id of the call it answers.
+    public var toolCallId: String?
+    /// A user turn's images, in order, after its text.
+    public var images: [ImageInput] = []
 
     public init(role: Role, content: String) {
         self.role = role
