@@ -13,6 +13,8 @@ extension GeminiProvider {
         var contents: [Content]
         var systemInstruction: Content?
         var generationConfig: GenerationConfig?
+        var tools: [Tool]?
+        var toolConfig: ToolConfig?
     }
 
     struct Content: Codable, Equatable {
@@ -23,6 +25,11 @@ extension GeminiProvider {
     struct Part: Codable, Equatable {
         var text: String?
         var thought: Bool?
+        var inlineData: InlineData?
+        var functionCall: FunctionCall?
+        var functionResponse: FunctionResponse?
+        /// Sits beside a `functionCall` (thinking models); Gemini 3 wants it back with the call.
+        var thoughtSignature: String?
     }
 
     struct GenerationConfig: Encodable, Equatable {
@@ -30,6 +37,8 @@ extension GeminiProvider {
         var topP: Double?
         var maxOutputTokens: Int?
         var stopSequences: [String]?
+        var responseMimeType: String?
+        var responseSchema: JSONValue?
     }
 
     struct ResponseBody: Decodable {
@@ -69,31 +78,26 @@ extension GeminiProvider {
                 return CompletionChunk(
                     textDelta: "", finishReason: blocked ? .contentFilter : nil, usage: usage, model: modelVersion)
             }
-            let text = (candidate.content?.parts ?? []).filter { $0.thought != true }.compactMap(\.text).joined()
-            return CompletionChunk(
+            let parts = candidate.content?.parts ?? []
+            let text = parts.filter { $0.thought != true }.compactMap(\.text).joined()
+            var chunk = CompletionChunk(
                 textDelta: text,
                 finishReason: candidate.finishReason.map { GeminiProvider.finishReason($0) },
                 usage: usage,
                 model: modelVersion
             )
+            chunk.toolCalls = GeminiProvider.toolCallDeltas(in: parts)
+            if !chunk.toolCalls.isEmpty, chunk.finishReason == .stop { chunk.finishReason = .toolCalls }
+            return chunk
         }
     }
 
     /// Maps the neutral request onto Gemini's body: system messages become `systemInstruction`
     /// parts, `assistant` becomes `model`, options become `generationConfig`.
-    static func requestBody(for request: CompletionRequest) -> RequestBody {
-        var contents: [Content] = []
-        var systemParts: [Part] = []
-        for message in request.messages {
-            switch message.role {
-            case .system:
-                systemParts.append(Part(text: message.content))
-            case .user:
-                contents.append(Content(role: "user", parts: [Part(text: message.content)]))
-            case .assistant:
-                contents.append(Content(role: "model", parts: [Part(text: message.content)]))
-            }
-        }
+    /// Tools, tool results, images and JSON output are mapped in `GeminiProvider+Tools.swift`; a
+    /// schema Gemini cannot take fails the attempt with a 400 (`unsupportedFeature` says so first).
+    static func requestBody(for request: CompletionRequest) throws(ProviderError) -> RequestBody {
+        let (contents, systemParts) = conversation(of: request.messages)
         let options = request.options
         var config = GenerationConfig(
             temperature: options.temperature,
@@ -102,10 +106,13 @@ extension GeminiProvider {
             stopSequences: options.stop.map { Array($0.prefix(maxStopSequences)) }
         )
         if config.stopSequences?.isEmpty == true { config.stopSequences = nil }
+        try applyResponseFormat(request.responseFormat, to: &config)
         return RequestBody(
             contents: contents,
             systemInstruction: systemParts.isEmpty ? nil : Content(role: nil, parts: systemParts),
-            generationConfig: config == GenerationConfig() ? nil : config
+            generationConfig: config == GenerationConfig() ? nil : config,
+            tools: try tools(for: request),
+            toolConfig: toolConfig(for: request)
         )
     }
 
@@ -119,9 +126,13 @@ extension GeminiProvider {
                 kind: .invalidResponse, message: "Gemini answered 200 without candidates or promptFeedback")
         }
         let answer = decoded.answer
-        return Completion(
+        var completion = Completion(
             text: answer.textDelta, model: answer.model ?? requestedModel, finishReason: answer.finishReason ?? .stop,
             usage: answer.usage)
+        completion.toolCalls = answer.toolCalls.map {
+            ToolCall(id: $0.id ?? ToolCall.makeID(), name: $0.name ?? "", arguments: $0.arguments)
+        }
+        return completion
     }
 
     /// protocols.md §1.3: STOP → stop, MAX_TOKENS → length, the filter family → content_filter,

@@ -8,6 +8,8 @@ struct GeminiStreamDecoder: FramedStreamDecoder {
     let requestedModel: String
     var framing = ServerSentEventParser()
     private var events = 0
+    /// Tool calls seen in earlier events: each event's calls are numbered after them.
+    private var toolCallsSoFar = 0
 
     init(requestedModel: String) {
         self.requestedModel = requestedModel
@@ -15,7 +17,11 @@ struct GeminiStreamDecoder: FramedStreamDecoder {
 
     mutating func chunk(for event: ServerSentEvent) throws(ProviderError) -> CompletionChunk? {
         events += 1
-        return try Self.chunk(from: Data(event.data.utf8))
+        var chunk = try Self.chunk(from: Data(event.data.utf8))
+        for index in chunk.toolCalls.indices { chunk.toolCalls[index].index += toolCallsSoFar }
+        toolCallsSoFar += chunk.toolCalls.count
+        if toolCallsSoFar > 0, chunk.finishReason == .stop { chunk.finishReason = .toolCalls }
+        return chunk
     }
 
     func checkEnded() throws(ProviderError) {
