@@ -9,6 +9,11 @@ extension OllamaProvider {
     public func stream(
         _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
+        if request.usesFeatures,
+            let feature = await unsupportedFeature(of: request, model: model, timeout: firstByteTimeout, logger: logger)
+        {
+            throw .unsupported(feature)
+        }
         var wire = Self.requestBody(for: request, model: model)
         wire.stream = true
         return try await transport.openStream(

@@ -11,11 +11,24 @@ extension OllamaProvider {
         var messages: [Message]
         var stream: Bool
         var options: Options?
+        var tools: [Tool]?
+        /// `"json"` or a JSON Schema object.
+        var format: JSONValue?
     }
 
     struct Message: Codable, Equatable {
         var role: String
         var content: String?
+        /// Base64 images (user turns).
+        var images: [String]?
+        var toolCalls: [ToolCallWire]?
+        /// A `tool` turn: the function whose result this is.
+        var toolName: String?
+        enum CodingKeys: String, CodingKey {
+            case role, content, images
+            case toolCalls = "tool_calls"
+            case toolName = "tool_name"
+        }
     }
 
     struct Options: Encodable, Equatable {
@@ -67,9 +80,11 @@ extension OllamaProvider {
         )
         return RequestBody(
             model: model,
-            messages: request.messages.map { Message(role: $0.role.rawValue, content: $0.content) },
+            messages: messages(of: request.messages),
             stream: false,
-            options: mapped == Options() ? nil : mapped
+            options: mapped == Options() ? nil : mapped,
+            tools: tools(for: request),
+            format: format(for: request.responseFormat)
         )
     }
 
@@ -80,12 +95,17 @@ extension OllamaProvider {
         if let error = decoded.error {
             throw ProviderError(kind: .invalidResponse, message: error)
         }
-        guard let message = decoded.message, let content = message.content else {
+        guard let message = decoded.message, message.content != nil || message.toolCalls != nil else {
             throw ProviderError(kind: .invalidResponse, message: "Ollama answered 200 without message.content")
         }
-        return Completion(
-            text: content, model: decoded.model ?? requestedModel, finishReason: decoded.finishReason,
+        var completion = Completion(
+            text: message.content ?? "", model: decoded.model ?? requestedModel, finishReason: decoded.finishReason,
             usage: decoded.tokenUsage)
+        completion.toolCalls = toolCallDeltas(in: message, startingAt: 0).map {
+            ToolCall(id: $0.id ?? ToolCall.makeID(), name: $0.name ?? "", arguments: $0.arguments)
+        }
+        if !completion.toolCalls.isEmpty, completion.finishReason == .stop { completion.finishReason = .toolCalls }
+        return completion
     }
 
     /// Turns a non-2xx answer into a `ProviderError`; the body is `{"error": "text"}`.

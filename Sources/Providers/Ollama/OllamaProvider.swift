@@ -27,7 +27,12 @@ public struct OllamaProvider: ChatProvider {
     public func complete(
         _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
-        try await transport.post(
+        if request.usesFeatures,
+            let feature = await unsupportedFeature(of: request, model: model, timeout: timeout, logger: logger)
+        {
+            throw .unsupported(feature)
+        }
+        return try await transport.post(
             url: "\(baseURL)/api/chat",
             headers: HTTPHeaders(),
             body: Self.requestBody(for: request, model: model),

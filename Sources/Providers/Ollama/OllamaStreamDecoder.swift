@@ -7,6 +7,8 @@ struct OllamaStreamDecoder: FramedStreamDecoder {
     let requestedModel: String
     var framing = NDJSONLineSplitter()
     private var sawDone = false
+    /// Tool calls seen on earlier lines: each line's calls are numbered after them.
+    private var toolCallsSoFar = 0
 
     init(requestedModel: String) {
         self.requestedModel = requestedModel
@@ -14,8 +16,10 @@ struct OllamaStreamDecoder: FramedStreamDecoder {
 
     mutating func chunk(for line: [UInt8]) throws(ProviderError) -> CompletionChunk? {
         guard !sawDone else { return nil }
-        let chunk = try Self.chunk(from: Data(line))
+        var chunk = try Self.chunk(from: Data(line), toolCallsSoFar: toolCallsSoFar)
+        toolCallsSoFar += chunk.toolCalls.count
         if chunk.finishReason != nil { sawDone = true }
+        if toolCallsSoFar > 0, chunk.finishReason == .stop { chunk.finishReason = .toolCalls }
         return chunk
     }
 
@@ -26,7 +30,7 @@ struct OllamaStreamDecoder: FramedStreamDecoder {
     }
 
     /// One line as a chunk (the `done` line carries finish reason and usage), or its error.
-    static func chunk(from data: Data) throws(ProviderError) -> CompletionChunk {
+    static func chunk(from data: Data, toolCallsSoFar: Int = 0) throws(ProviderError) -> CompletionChunk {
         let decoded = try WireJSON.decode(
             OllamaProvider.ResponseBody.self, from: data,
             orFailWith: "Ollama streamed a line that is not a chat response")
@@ -34,10 +38,14 @@ struct OllamaStreamDecoder: FramedStreamDecoder {
             throw ProviderError(kind: .invalidResponse, message: "Ollama reported an error mid-stream: \(error)")
         }
         let text = decoded.message?.content ?? ""
-        guard decoded.done == true else {
-            return CompletionChunk(textDelta: text, model: decoded.model)
+        var chunk = CompletionChunk(textDelta: text, model: decoded.model)
+        if decoded.done == true {
+            chunk.finishReason = decoded.finishReason
+            chunk.usage = decoded.tokenUsage
         }
-        return CompletionChunk(
-            textDelta: text, finishReason: decoded.finishReason, usage: decoded.tokenUsage, model: decoded.model)
+        if let message = decoded.message {
+            chunk.toolCalls = OllamaProvider.toolCallDeltas(in: message, startingAt: toolCallsSoFar)
+        }
+        return chunk
     }
 }

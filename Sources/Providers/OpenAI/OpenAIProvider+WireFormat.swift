@@ -9,7 +9,28 @@ extension OpenAIProvider {
     struct RequestBody: Encodable, Equatable {
         struct Message: Encodable, Equatable {
             var role: String
-            var content: String
+            /// A string, a list of text and `image_url` parts, or `null` (an assistant turn of
+            /// tool calls only).
+            var content: MessageContent?
+            var toolCalls: [ToolCallWire]?
+            var toolCallId: String?
+            enum CodingKeys: String, CodingKey {
+                case role, content
+                case toolCalls = "tool_calls"
+                case toolCallId = "tool_call_id"
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(role, forKey: .role)
+                if let content {
+                    try container.encode(content, forKey: .content)
+                } else {
+                    try container.encodeNil(forKey: .content)
+                }
+                try container.encodeIfPresent(toolCalls, forKey: .toolCalls)
+                try container.encodeIfPresent(toolCallId, forKey: .toolCallId)
+            }
         }
         struct StreamOptions: Encodable, Equatable {
             var includeUsage: Bool
@@ -27,11 +48,18 @@ extension OpenAIProvider {
         var stop: [String]?
         var stream: Bool
         var streamOptions: StreamOptions?
+        var tools: [Tool]?
+        var toolChoice: ToolChoiceWire?
+        var parallelToolCalls: Bool?
+        var responseFormat: ResponseFormatWire?
         enum CodingKeys: String, CodingKey {
-            case model, messages, temperature, stop, stream
+            case model, messages, temperature, stop, stream, tools
             case topP = "top_p"
             case maxTokens = "max_tokens"
             case streamOptions = "stream_options"
+            case toolChoice = "tool_choice"
+            case parallelToolCalls = "parallel_tool_calls"
+            case responseFormat = "response_format"
         }
     }
 
@@ -57,6 +85,11 @@ extension OpenAIProvider {
         struct Choice: Decodable {
             struct Message: Decodable {
                 var content: String?
+                var toolCalls: [ToolCallWire]?
+                enum CodingKeys: String, CodingKey {
+                    case content
+                    case toolCalls = "tool_calls"
+                }
             }
             var message: Message?
             var delta: Message?
@@ -149,13 +182,17 @@ extension OpenAIProvider {
         let options = request.options
         return RequestBody(
             model: model,
-            messages: request.messages.map { RequestBody.Message(role: $0.role.rawValue, content: $0.content) },
+            messages: request.messages.map(RequestBody.Message.init),
             temperature: options.temperature,
             topP: options.topP,
             maxTokens: options.maxTokens,
             stop: options.stop?.isEmpty == true ? nil : options.stop,
             stream: stream,
-            streamOptions: stream ? RequestBody.StreamOptions(includeUsage: true) : nil
+            streamOptions: stream ? RequestBody.StreamOptions(includeUsage: true) : nil,
+            tools: request.tools.isEmpty ? nil : request.tools.map(Tool.init),
+            toolChoice: request.tools.isEmpty ? nil : request.toolChoice.map(ToolChoiceWire.init),
+            parallelToolCalls: request.tools.isEmpty ? nil : request.parallelToolCalls,
+            responseFormat: request.responseFormat.map(ResponseFormatWire.init)
         )
     }
 
@@ -168,12 +205,17 @@ extension OpenAIProvider {
             throw ProviderError(
                 kind: .invalidResponse, message: "the OpenAI-compatible server answered 200 without choices")
         }
-        return Completion(
+        var completion = Completion(
             text: choice.message?.content ?? "",
             model: decoded.model ?? requestedModel,
             finishReason: finishReason(choice.finishReason),
             usage: decoded.usage?.tokenUsage
         )
+        completion.toolCalls = (choice.message?.toolCalls ?? []).map {
+            ToolCall(
+                id: $0.id ?? ToolCall.makeID(), name: $0.function?.name ?? "", arguments: $0.function?.arguments ?? "")
+        }
+        return completion
     }
 
     /// `length` → length, `content_filter` → content_filter, `tool_calls`/`function_call` →

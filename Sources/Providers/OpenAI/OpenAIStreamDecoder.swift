@@ -46,11 +46,18 @@ struct OpenAIStreamDecoder: FramedStreamDecoder {
             throw ProviderError(kind: .invalidResponse, message: message)
         }
         let choice = decoded.choices?.first
-        return CompletionChunk(
+        var chunk = CompletionChunk(
             textDelta: choice?.delta?.content ?? "",
             finishReason: choice?.finishReason.map { OpenAIProvider.finishReason($0) },
             usage: decoded.usage?.tokenUsage,
             model: decoded.model
         )
+        // Passed through piece by piece: index, id and name first, argument fragments after.
+        chunk.toolCalls = (choice?.delta?.toolCalls ?? []).enumerated().map { position, call in
+            ToolCallDelta(
+                index: call.index ?? position, id: call.id, name: call.function?.name,
+                arguments: call.function?.arguments ?? "")
+        }
+        return chunk
     }
 }
