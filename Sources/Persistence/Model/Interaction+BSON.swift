@@ -12,14 +12,7 @@ extension Interaction {
         document.append("route", string: route)
         document.append("prompt", string: prompt)
         if let messages {
-            document.append(
-                "messages",
-                array: messages.map { message in
-                    let element = BSONDocument()
-                    element.append("role", string: message.role)
-                    element.append("content", string: message.content)
-                    return element
-                })
+            document.append("messages", array: messages.map { $0.bsonDocument() })
         }
         document.append("response", string: response)
         document.append("status", string: status.rawValue)
@@ -45,6 +38,10 @@ extension Interaction {
             document.append("apiKeyId", string: apiKeyId)
         }
         document.append("requestId", string: requestId)
+        if let extra {
+            document.append("extra", document: extra.bsonDocument())
+        }
+        appendFeatures(to: document)
         return document
     }
 }

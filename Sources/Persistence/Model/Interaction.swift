@@ -29,6 +29,15 @@ public struct Interaction: Sendable, Equatable {
     public var stream: Bool
     public var apiKeyId: String?
     public var requestId: String
+    /// Route-specific facts (embeddings: count and dimensions; images: n, size, quality); `nil`
+    /// (field omitted) for chat routes.
+    public var extra: InteractionExtra? = nil
+    /// The answer's tool calls (SPEC §4 `toolCalls`); `nil` (omitted) when there are none.
+    public var toolCalls: [InteractionToolCall]? = nil
+    /// Each input image's type, size and SHA-256 (SPEC §4 `inputImages`), never the bytes.
+    public var inputImages: [InteractionImage]? = nil
+    /// The tools offered and the response format asked for (issue 15); `nil` for plain text.
+    public var features: InteractionFeatures? = nil
 
     public init(
         id: String, userId: String, route: String, prompt: String, messages: [InteractionMessage]? = nil,
@@ -80,6 +89,10 @@ public struct InteractionError: Sendable, Equatable {
 public struct InteractionMessage: Sendable, Equatable {
     public var role: String
     public var content: String
+    /// An assistant turn's calls; `nil` (omitted) when it made none.
+    public var toolCalls: [InteractionToolCall]? = nil
+    /// A `tool` turn: the id of the call it answers.
+    public var toolCallId: String? = nil
     public init(role: String, content: String) {
         self.role = role
         self.content = content
