@@ -21,7 +21,8 @@ do {
 LoggingSystem.bootstrap { label in
     switch configuration.logFormat {
     case .text:
-        var handler = StreamLogHandler.standardOutput(label: label)
+        // Escaped: a caller's text in a message or metadata value never starts a new line.
+        var handler = EscapingLogHandler(StreamLogHandler.standardOutput(label: label))
         handler.logLevel = configuration.logLevel
         return handler
     case .json:

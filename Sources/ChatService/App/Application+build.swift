@@ -28,6 +28,7 @@ public func buildApplication(
     let router = Router(context: ChatRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: UnknownRouteMiddleware())
     try OpenAPIController().addRoutes(to: router)
     let threadPool = NIOThreadPool(numberOfThreads: 4)
     threadPool.start()
@@ -39,6 +40,14 @@ public func buildApplication(
     } catch {
         try? await threadPool.shutdownGracefully()
         throw ConfigurationError(variable: "MONGODB_URI", reason: "is not a valid MongoDB URI: \(error.message)")
+    }
+    if let refusal = await MongoDatabase(pool: pool, name: configuration.mongoDatabase, threadPool: threadPool)
+        .startupRefusal()
+    {
+        // Credentials or privileges MongoDB refuses: every call would pile up in the local log.
+        await pool.close(on: threadPool)
+        try? await threadPool.shutdownGracefully()
+        throw ConfigurationError(variable: "MONGODB_URI", reason: "is refused by MongoDB: \(refusal.message)")
     }
     let spool: InteractionSpool
     do {
@@ -65,7 +74,7 @@ public func buildApplication(
 
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
-        configuration: .forProviders())
+        configuration: .forProviders(connectionsPerProvider: configuration.providerConnections))
     let providers: [any ChatProvider] = configuration.providers.map { name in
         switch name {
         case .gemini:
@@ -94,8 +103,9 @@ public func buildApplication(
 
     MetricsController(metrics: metrics, spoolStatistics: { spool.statistics }, shippingLag: { spool.shippingLag })
         .addRoutes(to: router)
+    let mongoRefusal = MongoWriteRefusal()
     HealthController(
-        databaseIsReachable: { await store.ping(timeout: .seconds(1)) },
+        databaseIsReachable: { await store.ping(timeout: .seconds(1)) }, mongoRefusal: { mongoRefusal.current },
         spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) },
         shippingLag: { spool.shippingLag }
     ).addRoutes(to: router)
@@ -135,10 +145,14 @@ public func buildApplication(
             log: interactionLog,
             shipmentObserver: { records, duration, acknowledged in
                 metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
-            }),
+            }, refusal: mongoRefusal),
     ]
     return Application(
         router: router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ClientConnectionWatch()],
+                idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
         services: services,

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The per-request context of chat-service: Hummingbird's core storage plus the request id that
 /// every log line and every response carries (`X-Request-Id`) and the timing behind the
@@ -14,11 +15,14 @@ struct ChatRequestContext: RequestContext {
     /// Where this request's time went; started as the context is made (the request head has
     /// arrived). Controllers add upstream and store time; `MetricsMiddleware` reads it.
     let timing: RequestTiming
+    /// The client's connection, where `ClientConnectionWatch` tells a call that its client left.
+    let channel: (any Channel)?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.client = nil
         self.timing = RequestTiming()
+        self.channel = source.channel
     }
 }

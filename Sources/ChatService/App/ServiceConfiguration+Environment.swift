@@ -49,6 +49,10 @@ extension ServiceConfiguration {
         openAI.apiKey = env.string("OPENAI_API_KEY")
         openAI.model = env.string("OPENAI_MODEL")
         adminAPIKey = env.string("ADMIN_API_KEY")
+        if adminAPIKey == nil, let raw = environment["ADMIN_API_KEY"], !raw.isEmpty {
+            // Set but blank: refusing is safer than starting with keys off (issue 14 row 5).
+            throw ConfigurationError(variable: "ADMIN_API_KEY", reason: "is set but blank (only whitespace)")
+        }
         if let adminAPIKey, adminAPIKey.count < 16 {
             throw ConfigurationError(variable: "ADMIN_API_KEY", reason: "must be at least 16 characters long")
         }
@@ -74,6 +78,8 @@ extension ServiceConfiguration {
         providerTimeout = try env.milliseconds("PROVIDER_TIMEOUT_MS", in: 1...3_600_000) ?? providerTimeout
         requestTimeout = try env.milliseconds("REQUEST_TIMEOUT_MS", in: 1...3_600_000) ?? requestTimeout
         maxBodyBytes = try env.integer("MAX_BODY_BYTES", in: 1...1_073_741_824) ?? maxBodyBytes
+        idleTimeout = try env.milliseconds("IDLE_TIMEOUT_MS", in: 100...3_600_000) ?? idleTimeout
+        providerConnections = try env.integer("PROVIDER_MAX_CONNECTIONS", in: 1...10_000) ?? providerConnections
 
         if let format = env.string("LOG_FORMAT") {
             guard let parsed = LogFormat(rawValue: format.lowercased()) else {

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Logging
 import Persistence
 import Providers
@@ -28,6 +29,12 @@ public struct ServiceConfiguration: Sendable {
     public var providerTimeout: Duration
     public var requestTimeout: Duration
     public var maxBodyBytes: Int
+    /// `IDLE_TIMEOUT_MS`: a connection that sends nothing (no request, or a request stalled in
+    /// its headers or body) for this long is closed; a call waiting for its answer is not idle.
+    public var idleTimeout: Duration = .milliseconds(60_000)
+    /// `PROVIDER_MAX_CONNECTIONS`: HTTP connections kept per provider host; a call that finds
+    /// them all busy waits for one (within its timeouts).
+    public var providerConnections: Int = HTTPClient.Configuration.defaultConnectionsPerProvider
     public var logLevel: Logger.Level
     /// `text` (human-readable lines) or `json` (one object per line, for log shippers).
     public var logFormat: LogFormat

@@ -10,6 +10,8 @@ import Prometheus
 /// latency and batch size; spool depth; tokens by provider and model.
 final class ServiceMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
+    /// Bounds the `model` label (issue 14 row 10): a model name comes from callers and upstreams.
+    let modelLabels = ModelLabelSet()
 
     private static let latencyBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -96,7 +98,10 @@ final class ServiceMetrics: Sendable {
         for (kind, count) in [("prompt", usage.promptTokens), ("completion", usage.completionTokens)] where count > 0 {
             registry.makeCounter(
                 descriptor: Self.named("chat_tokens_total", "Tokens by provider, model and kind"),
-                labels: [("provider", interaction.provider), ("model", interaction.model), ("kind", kind)]
+                labels: [
+                    ("provider", interaction.provider), ("model", modelLabels.label(for: interaction.model)),
+                    ("kind", kind),
+                ]
             ).increment(by: Int64(count))
         }
     }

@@ -45,8 +45,15 @@ struct ChatController: Sendable {
             firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
         let completionRequest = CompletionRequest(prompt: chatRequest.prompt)
         let route = ProviderRoute(requestedProvider: chatRequest.provider, requestedModel: chatRequest.model)
-        let result = await chain.complete(
-            completionRequest, route: route, deadline: started + requestTimeout, timing: context.timing, logger: logger)
+        let chain = self.chain
+        let (result, clientLeft) = await context.whileClientStays { [timing = context.timing, logger] in
+            await chain.complete(
+                completionRequest, route: route, deadline: started + requestTimeout, timing: timing, logger: logger)
+        }
+        if clientLeft {
+            try await recorder.recordClientDisconnected(
+                result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
+        }
 
         let interaction = try await recorder.record(
             result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)

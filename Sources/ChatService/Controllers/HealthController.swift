@@ -9,6 +9,8 @@ import Persistence
 struct HealthController: Sendable {
     /// Answers whether the database can take writes right now; must return quickly.
     let databaseIsReachable: @Sendable () async -> Bool
+    /// Why MongoDB refuses the service's writes (credentials, namespace), or `nil`.
+    let mongoRefusal: @Sendable () -> String?
     /// The log's figures and whether it can take writes now.
     let spoolStatus: @Sendable () -> (statistics: SpoolStatistics, canTakeWrites: Bool)
     /// Records not yet in MongoDB and the age of the oldest, in seconds.
@@ -21,6 +23,8 @@ struct HealthController: Sendable {
     struct Readiness: Encodable {
         var status: String
         var mongo: String
+        /// Set while MongoDB refuses the writes: why (issue 14 row 6).
+        var mongoError: String?
         var spool: Spool
         var lag: Lag
 
@@ -41,16 +45,24 @@ struct HealthController: Sendable {
         router.get("/health") { _, _ in
             try JSONResponse.make(.ok, Health())
         }
+        // Load balancers probe with HEAD: the same status and headers, no body (issue 14 row 12).
+        router.head("/health") { _, _ in
+            let full = try JSONResponse.make(.ok, Health())
+            return Response(status: full.status, headers: full.headers)
+        }
         router.get("/ready") { _, _ in
             // Ready while the log can take writes; MongoDB's state and the figures are always shown.
+            // A MongoDB that refuses the writes will not come back by itself: not ready.
             let mongoUp = await databaseIsReachable()
+            let refusal = mongoRefusal()
             let (statistics, canTakeWrites) = spoolStatus()
             let lag = shippingLag()
-            let ready = canTakeWrites
+            let ready = canTakeWrites && refusal == nil
             return try JSONResponse.make(
                 ready ? .ok : .serviceUnavailable,
                 Readiness(
-                    status: ready ? "ready" : "not_ready", mongo: mongoUp ? "up" : "down",
+                    status: ready ? "ready" : "not_ready",
+                    mongo: refusal != nil ? "refusing_writes" : mongoUp ? "up" : "down", mongoError: refusal,
                     spool: .init(
                         records: statistics.records, bytes: statistics.bytes,
                         oldestAgeSeconds: (statistics.oldestAgeSeconds * 1000).rounded() / 1000),

@@ -2,7 +2,9 @@ import Foundation
 
 /// Decodes every JSON request body of the service and says what was wrong in route-neutral terms,
 /// so `/v1/chat`, the OpenAI routes and `/admin/keys` decode the same way and differ only in how
-/// they word the 400 (SPEC §3.1's messages versus OpenAI's `param`).
+/// they word the 400 (SPEC §3.1's messages versus OpenAI's `param`). `StrictJSONScanner` checks
+/// the shared rules first: a duplicate key or a number beyond `Double` is an invalid value at its
+/// path, invalid UTF-8 or nesting deeper than 128 levels is not JSON.
 enum JSONRequestBody {
     enum Failure: Error {
         /// Not JSON at all, or truncated.
@@ -16,8 +18,17 @@ enum JSONRequestBody {
     static func decode<Wire: Decodable>(
         _ type: Wire.Type = Wire.self, from body: some DataProtocol
     ) throws(Failure) -> Wire {
+        let bytes = Array(body)
+        do throws(StrictJSONScanner.Violation) {
+            try StrictJSONScanner.validate(bytes)
+        } catch {
+            switch error {
+            case .syntax, .invalidUTF8, .tooDeep: throw .notJSON
+            case .duplicateKey(let path), .numberOutOfRange(let path): throw .invalidValue(path: path)
+            }
+        }
         do {
-            return try JSONDecoder().decode(Wire.self, from: Data(body))
+            return try JSONDecoder().decode(Wire.self, from: Data(bytes))
         } catch let DecodingError.typeMismatch(_, context) {
             throw .wrongType(path: path(context.codingPath))
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {

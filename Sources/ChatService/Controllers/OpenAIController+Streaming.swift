@@ -15,11 +15,21 @@ extension OpenAIController {
     /// then); the document's store time comes after the head and is not in it.
     func stream(
         _ request: CompletionRequest, route: ProviderRoute, deadline: ContinuousClock.Instant, call: CallRecord,
-        openAI: OpenAIChatRequest, flavour: Flavour, timing: RequestTiming, logger: Logger
+        openAI: OpenAIChatRequest, flavour: Flavour, context: ChatRequestContext, logger: Logger
     ) async throws -> Response {
+        let timing = context.timing
         let upstreamStarted = ContinuousClock.now
-        let started = await chain.stream(request, route: route, deadline: deadline, logger: logger)
+        let chain = self.chain
+        let (started, clientLeft) = await context.whileClientStays { [logger] in
+            await chain.stream(request, route: route, deadline: deadline, logger: logger)
+        }
         timing.addUpstream(since: upstreamStarted)
+        if clientLeft {
+            // The client left before the first byte: nothing was sent, so the call is stored
+            // (with the first chunk, if it had arrived) and the provider's stream is dropped.
+            try await recorder.recordClientDisconnected(
+                started.beforeFirstByte, of: call, promptMessages: request.messages, timing: timing, logger: logger)
+        }
         let success: StreamingChainSuccess
         switch started {
         case .failure(let failure):

@@ -74,6 +74,7 @@ struct OpenAIController: Sendable {
         var logger = context.logger
         logger[metadataKey: "interaction_id"] = .string(id)
 
+        let user = try openAI.validatedUser()
         try recorder.admit(logger: logger)
         // Resolving may list a provider's models (cached for a minute): waiting on providers.
         let resolveStarted = ContinuousClock.now
@@ -88,7 +89,7 @@ struct OpenAIController: Sendable {
         }
         let call = CallRecord(
             id: id, route: flavour.route,
-            userId: openAI.user.flatMap { $0.isEmpty ? nil : $0 } ?? context.client?.name ?? "anonymous",
+            userId: user ?? context.client?.name ?? "anonymous",
             prompt: openAI.lastUserMessage, messages: flavour == .chat ? openAI.messages : nil,
             requestedAt: requestedAt, started: started, requestID: context.requestID, apiKeyId: context.client?.keyId,
             stream: openAI.stream, firstProvider: target.provider, firstModel: target.model)
@@ -99,11 +100,17 @@ struct OpenAIController: Sendable {
         if openAI.stream {
             return try await stream(
                 completionRequest, route: route, deadline: deadline, call: call, openAI: openAI, flavour: flavour,
-                timing: context.timing, logger: logger)
+                context: context, logger: logger)
         }
 
-        let result = await chain.complete(
-            completionRequest, route: route, deadline: deadline, timing: context.timing, logger: logger)
+        let chain = self.chain
+        let (result, clientLeft) = await context.whileClientStays { [timing = context.timing, logger] in
+            await chain.complete(completionRequest, route: route, deadline: deadline, timing: timing, logger: logger)
+        }
+        if clientLeft {
+            try await recorder.recordClientDisconnected(
+                result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
+        }
         let interaction = try await recorder.record(
             result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
         switch result {

@@ -92,7 +92,11 @@ struct UsageController: Sendable {
             [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate],
         ] {
             formatter.formatOptions = options
-            if let date = formatter.date(from: text), Self.supportedRange.contains(date) { return date }
+            if let date = formatter.date(from: text), Self.supportedRange.contains(date),
+                ISO8601Timestamp.fieldsExist(in: text)
+            {
+                return date
+            }
         }
         throw APIError.invalidRequest(
             "\(name) must be an ISO 8601 date from 1970 to 9999, like 2026-06-15 or 2026-06-15T14:32:00Z")

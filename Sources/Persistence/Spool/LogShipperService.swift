@@ -23,12 +23,16 @@ public struct LogShipperService: Service {
     public var shutdownShippingTime: Duration
     /// Told about every shipment: records sent, how long MongoDB took, how many it acknowledged.
     public var shipmentObserver: (@Sendable (_ records: Int, _ duration: Duration, _ acknowledged: Int) -> Void)?
+    /// Set while MongoDB refuses the writes (credentials, namespace), for `/ready`.
+    public var refusal: MongoWriteRefusal
 
     public init(
         log: WriteAheadInteractionLog, batchSize: Int = 1000, initialProbeDelay: Duration = .milliseconds(100),
         maxProbeDelay: Duration = .seconds(2), shutdownShippingTime: Duration = .seconds(3),
-        shipmentObserver: (@Sendable (_ records: Int, _ duration: Duration, _ acknowledged: Int) -> Void)? = nil
+        shipmentObserver: (@Sendable (_ records: Int, _ duration: Duration, _ acknowledged: Int) -> Void)? = nil,
+        refusal: MongoWriteRefusal = MongoWriteRefusal()
     ) {
+        self.refusal = refusal
         self.log = log
         self.batchSize = max(1, batchSize)
         self.initialProbeDelay = initialProbeDelay
@@ -99,8 +103,19 @@ public struct LogShipperService: Service {
             switch await shipOnce() {
             case .shipped:
                 delay = initialProbeDelay
+                if refusal.clear() {
+                    logger.notice("MongoDB takes the service's writes again: shipping the write-ahead log")
+                }
             case .nothing:
                 continue
+            case .mongoUnavailable(let error) where error.isMongoRefusal:
+                if refusal.set(error) {
+                    logger.error(
+                        "MongoDB refuses the service's writes (credentials, privileges or namespace): interactions stay in the write-ahead log until an operator fixes it",
+                        metadata: ["error": "\(error)", "log": "\(spool.directory)"])
+                }
+                spool.setMongoAcknowledges(false)
+                try? await Task.sleep(for: maxProbeDelay * Double.random(in: 0.5...1.0))
             case .mongoUnavailable(let error):
                 if !down {
                     logger.warning(

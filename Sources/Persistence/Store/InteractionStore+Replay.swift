@@ -59,6 +59,9 @@ extension InteractionStore {
                 start = index + 1
             case .unreachable:
                 return ReplayOutcome(acknowledged: index, rejected: nil, stoppedBy: error)
+            case _ where error.isMongoRefusal:
+                // Refused for every document alike (credentials, namespace): not this record's fault.
+                return ReplayOutcome(acknowledged: index, rejected: nil, stoppedBy: error)
             default:
                 return ReplayOutcome(acknowledged: index, rejected: (index, error), stoppedBy: nil)
             }
