@@ -42,9 +42,11 @@ public enum BSONScanner {
     private static func valueSize(type: UInt8, bytes: [UInt8], at offset: Int) -> Int? {
         switch type {
         case 0x01, 0x09, 0x11, 0x12: return 8
-        case 0x02, 0x0D, 0x0E: return int32(bytes, at: offset).map { 4 + $0 }
-        case 0x03, 0x04, 0x0F: return int32(bytes, at: offset)
-        case 0x05: return int32(bytes, at: offset).map { 5 + $0 }
+        // A length below its type's minimum (negative above all) is malformed: it would move the
+        // scan backwards, out of the bytes (found by the BSONReader fuzz target).
+        case 0x02, 0x0D, 0x0E: return int32(bytes, at: offset).flatMap { $0 >= 1 ? 4 + $0 : nil }
+        case 0x03, 0x04, 0x0F: return int32(bytes, at: offset).flatMap { $0 >= 5 ? $0 : nil }
+        case 0x05: return int32(bytes, at: offset).flatMap { $0 >= 0 ? 5 + $0 : nil }
         case 0x06, 0x0A, 0x7F, 0xFF: return 0
         case 0x07: return 12
         case 0x08: return 1
