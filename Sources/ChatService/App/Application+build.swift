@@ -128,7 +128,8 @@ public func buildApplication(
         chain: chain, recorder: recorder, requestTimeout: configuration.requestTimeout,
         maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: native)
-    UsageController(store: store).addRoutes(to: native)
+    // The admin key opens admin routes only; `GET /v1/usage` is the one client route it may read.
+    UsageController(store: store).addRoutes(to: router.group("v1").add(middleware: authenticator.admittingAdminKey()))
     let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware()).add(middleware: authenticator)
     OpenAIController(
         chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
