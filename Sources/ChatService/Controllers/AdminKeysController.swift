@@ -14,6 +14,7 @@ struct AdminKeysController: Sendable {
 
     func addRoutes(to group: RouterGroup<ChatRequestContext>) {
         group.post("keys", use: create)
+        group.post("create_key", use: createFromQuery)
         group.get("keys", use: list)
         group.delete("keys/{id}", use: revoke)
     }
