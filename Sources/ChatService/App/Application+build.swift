@@ -29,7 +29,10 @@ public func buildApplication(
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: UnknownRouteMiddleware())
-    try OpenAPIController().addRoutes(to: router)
+    if configuration.servesDocs {
+        try OpenAPIController().addRoutes(to: router)
+        try DocsPageController().addRoutes(to: router)
+    }
     let threadPool = NIOThreadPool(numberOfThreads: 4)
     threadPool.start()
     let pool: MongoClientPool

@@ -25,6 +25,8 @@ public struct ServiceConfiguration: Sendable {
     public var openAI: OpenAISettings
     /// When set, admin routes are on and every `/v1/*` route requires a client key.
     public var adminAPIKey: String?
+    /// `DOCS`: `/docs` and `/openapi.yaml` on or off; nil means the default (`servesDocs`).
+    public var docs: Bool? = nil
     public var retry: RetrySettings
     public var providerTimeout: Duration
     public var requestTimeout: Duration
