@@ -116,9 +116,12 @@ public func buildApplication(
     let keys = APIKeyStore(database: database)
     let keyCache = APIKeyCache()
     let adminKeyHash = configuration.adminAPIKey.map(APIKeyHash.hex(of:))
-    let authenticator = APIKeyAuthenticator(adminKeyHash: adminKeyHash, keys: keys, cache: keyCache)
+    let limitCounters = LimitCounterStore(database: database)
+    let limiter = KeyLimiter(counters: limitCounters, windowLength: configuration.limitWindow, metrics: metrics)
+    let authenticator = APIKeyAuthenticator(
+        adminKeyHash: adminKeyHash, keys: keys, cache: keyCache, limiter: limiter)
     if let adminKeyHash {
-        AdminKeysController(keys: keys, cache: keyCache, maxBodyBytes: configuration.maxBodyBytes)
+        AdminKeysController(keys: keys, cache: keyCache, maxBodyBytes: configuration.maxBodyBytes, limiter: limiter)
             .addRoutes(to: router.group("admin").add(middleware: AdminAuthenticator(adminKeyHash: adminKeyHash)))
     } else {
         logger.warning(
@@ -138,6 +141,20 @@ public func buildApplication(
         chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
         requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: openAI)
+
+    var accountServices: [any Service] = []
+    if configuration.allowRegistration {
+        let hasher = PasswordHasher()
+        accountServices.append(hasher)
+        let accounts = AccountsController(
+            users: UserStore(database: database), keys: keys, counters: limitCounters, store: store, hasher: hasher,
+            metrics: metrics, maxBodyBytes: configuration.maxBodyBytes, loginWindow: configuration.limitWindow)
+        accounts.addRoutes(to: router)
+    }
+    if configuration.limitWindow != .seconds(60) {
+        logger.warning(
+            "RATE_LIMIT_WINDOW_SECONDS is set (tests only): a limit's window is \(configuration.limitWindow)")
+    }
 
     // Shutdown runs in reverse: the server drains (every in-flight call ends in the write-ahead
     // log), the shipper flushes the log and ships what MongoDB takes within a few seconds, then
@@ -159,6 +176,6 @@ public func buildApplication(
                 idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
-        services: services,
+        services: accountServices + services,
         logger: logger)
 }

@@ -56,6 +56,7 @@ extension ServiceConfiguration {
         if let adminAPIKey, adminAPIKey.count < 16 {
             throw ConfigurationError(variable: "ADMIN_API_KEY", reason: "must be at least 16 characters long")
         }
+        try readAccountsAndLimits(environment)
         docs = try Self.docsSwitch(env.string("DOCS"))
 
         providers = try env.providerList("PROVIDERS") ?? (gemini.apiKey == nil ? [.ollama] : [.gemini, .ollama])

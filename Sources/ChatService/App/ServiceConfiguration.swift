@@ -31,6 +31,10 @@ public struct ServiceConfiguration: Sendable {
     public var providerTimeout: Duration
     public var requestTimeout: Duration
     public var maxBodyBytes: Int
+    /// `ALLOW_REGISTRATION`: opens `POST /register`, `POST /login` and `GET /user/usage` (SPEC §8).
+    public var allowRegistration = false
+    /// `RATE_LIMIT_WINDOW_SECONDS` (tests only): the length of a per-minute limit's window.
+    public var limitWindow: Duration = .seconds(60)
     /// `IDLE_TIMEOUT_MS`: a connection that sends nothing (no request, or a request stalled in
     /// its headers or body) for this long is closed; a call waiting for its answer is not idle.
     public var idleTimeout: Duration = .milliseconds(60_000)

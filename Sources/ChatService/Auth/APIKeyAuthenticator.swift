@@ -17,6 +17,8 @@ struct APIKeyAuthenticator: RouterMiddleware {
     let adminKeyHash: String?
     let keys: APIKeyStore
     let cache: APIKeyCache
+    /// Enforces the client key's limits (SPEC §10) on every route this guards; nil in tests without limits.
+    var limiter: KeyLimiter? = nil
     /// Whether the admin key is accepted here too (only `GET /v1/usage`).
     var admitsAdminKey = false
 
@@ -33,6 +35,7 @@ struct APIKeyAuthenticator: RouterMiddleware {
         }
         let presentedHash = APIKeyHash.hex(of: presented)
         var context = context
+        var clientKey: APIKeyRecord?
         if APIKeyHash.constantTimeEqual(presentedHash, adminKeyHash) {
             guard admitsAdminKey else { throw Self.adminKeyRefused }
             context.client = AuthenticatedClient(keyId: AuthenticatedClient.adminKeyId, name: "admin", isAdmin: true)
@@ -43,9 +46,14 @@ struct APIKeyAuthenticator: RouterMiddleware {
                     status: .unauthorized, code: "invalid_api_key", message: "the API key is invalid or revoked")
             }
             context.client = AuthenticatedClient(keyId: record.id, name: record.name, isAdmin: false)
+            clientKey = record
         }
         context.logger[metadataKey: "api_key_id"] = .string(context.client?.keyId ?? "")
-        return try await next(request, context)
+        guard let limiter, let clientKey else { return try await next(request, context) }
+        // Over a limit: 429 here, before any route (and so any provider) runs.
+        let admission = try await limiter.admit(
+            clientKey, reservingTokens: request.method == .post, logger: context.logger)
+        return try await LimitAdmission.scope(admission) { try await next(request, context) }
     }
 
     /// The same authenticator, also accepting the admin key (for `GET /v1/usage`).

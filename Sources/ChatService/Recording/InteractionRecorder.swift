@@ -39,6 +39,9 @@ struct InteractionRecorder: Sendable {
         _ interaction: Interaction, answered: Bool, timing: RequestTiming, logger: Logger
     ) async throws(APIError) {
         metrics.recordCall(interaction)
+        // A limited key's call counts its real tokens and cost against the key's limits (SPEC §10).
+        await LimitAdmission.current?.settle(
+            tokens: Int(interaction.usage.totalTokens), cost: interaction.cost?.total ?? 0, logger: logger)
         let storeStarted = ContinuousClock.now
         defer { timing.addStore(since: storeStarted) }
         do {

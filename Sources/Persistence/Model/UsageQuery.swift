@@ -12,6 +12,8 @@ public struct UsageQuery: Sendable, Equatable {
     public var userId: String?
     /// Only interactions made with this client key (a client key sees only its own traffic).
     public var apiKeyId: String?
+    /// Only interactions made with one of these keys (an account's keys, `GET /user/usage`).
+    public var apiKeyIds: [String]?
     /// Inclusive lower bound on `timestamp`.
     public var from: Date?
     /// Exclusive upper bound on `timestamp`.

@@ -36,6 +36,9 @@ extension InteractionStore {
         var match: [String] = []
         if let userId = query.userId { match.append("\"userId\": \(jsonString(userId))") }
         if let apiKeyId = query.apiKeyId { match.append("\"apiKeyId\": \(jsonString(apiKeyId))") }
+        if let apiKeyIds = query.apiKeyIds {
+            match.append("\"apiKeyId\": {\"$in\": [\(apiKeyIds.map(jsonString).joined(separator: ", "))]}")
+        }
         var range: [String] = []
         if let from = query.from { range.append("\"$gte\": \(jsonDate(from))") }
         if let to = query.to { range.append("\"$lt\": \(jsonDate(to))") }
