@@ -150,6 +150,7 @@ public func buildApplication(
             users: UserStore(database: database), keys: keys, counters: limitCounters, store: store, hasher: hasher,
             metrics: metrics, maxBodyBytes: configuration.maxBodyBytes, loginWindow: configuration.limitWindow)
         accounts.addRoutes(to: router)
+        accounts.addUsageRoute(to: router.group("user").add(middleware: authenticator))
     }
     if configuration.limitWindow != .seconds(60) {
         logger.warning(
