@@ -141,6 +141,12 @@ public func buildApplication(
         chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
         requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: openAI)
+    // Ollama's own API and model residency (SPEC §7): /api/*, /preload, the always-on watch.
+    let ollamaGateway = OllamaGateway(
+        chain: chain, settings: configuration.modelResidency, recorder: recorder, metrics: metrics,
+        clock: providerClock, requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes,
+        logger: logger)
+    ollamaGateway.addRoutes(to: router, authenticator: authenticator)
 
     var accountServices: [any Service] = []
     if configuration.allowRegistration {
@@ -168,7 +174,7 @@ public func buildApplication(
             shipmentObserver: { records, duration, acknowledged in
                 metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
             }, refusal: mongoRefusal),
-    ]
+    ] + ollamaGateway.services
     return Application(
         router: router,
         server: .http1(

@@ -83,6 +83,8 @@ extension ServiceConfiguration {
         idleTimeout = try env.milliseconds("IDLE_TIMEOUT_MS", in: 100...3_600_000) ?? idleTimeout
         providerConnections = try env.integer("PROVIDER_MAX_CONNECTIONS", in: 1...10_000) ?? providerConnections
 
+        modelResidency = try Self.modelResidency(environment: environment)
+
         if let format = env.string("LOG_FORMAT") {
             guard let parsed = LogFormat(rawValue: format.lowercased()) else {
                 throw ConfigurationError(variable: "LOG_FORMAT", reason: "must be text or json, got \"\(format)\"")

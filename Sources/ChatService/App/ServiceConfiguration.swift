@@ -41,6 +41,8 @@ public struct ServiceConfiguration: Sendable {
     /// `PROVIDER_MAX_CONNECTIONS`: HTTP connections kept per provider host; a call that finds
     /// them all busy waits for one (within its timeouts).
     public var providerConnections: Int = HTTPClient.Configuration.defaultConnectionsPerProvider
+    /// `ALWAYS_ON_MODELS`, `HEAVY_MODELS`, `OLLAMA_KEEP_ALIVE` (SPEC §7): Ollama model residency.
+    public var modelResidency = ModelResidencySettings()
     public var logLevel: Logger.Level
     /// `text` (human-readable lines) or `json` (one object per line, for log shippers).
     public var logFormat: LogFormat

@@ -6,6 +6,8 @@ import NIOHTTP1
 /// echo answer, scripted successes and errors, streams, and the model-listing endpoints.
 struct ProviderDoubleResponder: Sendable {
     var configuration: ProviderDouble.Configuration
+    /// Ollama's model memory (`ProviderDoubleResponder+Residency.swift`).
+    var ollamaResidency = OllamaResidencySimulator()
 
     // MARK: Generation
 
@@ -29,6 +31,7 @@ struct ProviderDoubleResponder: Sendable {
                 reply.headers.replaceOrAdd(name: "retry-after-ms", value: retryAfterMs)
             }
         }
+        if route == .ollama { reply = ollamaResidencyApplied(to: reply, request: request) }
         return reply
     }
 
@@ -72,6 +75,11 @@ struct ProviderDoubleResponder: Sendable {
             }
             if configuration.restrictsModels, !configuration.ollamaModels.contains(model) {
                 return ollamaError(404, message: "model '\(model)' not found")
+            }
+            if behaviour == nil || behaviour?.kind == .success,
+                let reply = Self.ollamaLoadOrUnload(path: request.path, json: json)
+            {
+                return reply
             }
         case .openai:
             guard let json else {
