@@ -141,6 +141,15 @@ public func buildApplication(
         chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
         requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: openAI)
+    let catalog = ModelCatalog(providers: providers)
+    EmbeddingsController(
+        chain: chain, catalog: catalog, recorder: recorder, requestTimeout: configuration.requestTimeout,
+        maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: openAI)
+    ImagesController(
+        chain: chain, catalog: catalog, recorder: recorder, requestTimeout: configuration.requestTimeout,
+        maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: openAI)
     // Ollama's own API and model residency (SPEC §7): /api/*, /preload, the always-on watch.
     let ollamaGateway = OllamaGateway(
         chain: chain, settings: configuration.modelResidency, recorder: recorder, metrics: metrics,

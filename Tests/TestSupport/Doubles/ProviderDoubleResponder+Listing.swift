@@ -14,6 +14,10 @@ extension ProviderDoubleResponder {
         }
         if path == "/api/chat" || path == "/api/generate" { return .ollama }
         if path == "/v1/chat/completions" || path == "/chat/completions" { return .openai }
+        // Embeddings and images are scripted like generation in the same dialect.
+        if path.hasPrefix("/v1beta/models/"), isEmbeddingPath(path) { return .gemini }
+        if path == "/api/embed" { return .ollama }
+        if path == "/v1/embeddings" || path == "/embeddings" || isImagePath(path) { return .openai }
         return nil
     }
 

@@ -61,7 +61,9 @@ struct ProviderDoubleResponder: Sendable {
             guard json != nil else {
                 return geminiError(400, message: "Invalid JSON payload received.")
             }
-            if configuration.restrictsModels, !configuration.geminiModels.contains(model) {
+            if configuration.restrictsModels, !configuration.geminiModels.contains(model),
+                !configuration.geminiEmbeddingModels.contains(model)
+            {
                 return geminiError(
                     404,
                     message:
@@ -155,6 +157,10 @@ struct ProviderDoubleResponder: Sendable {
         behaviour: ProviderDoubleBehaviour,
         failingMidStream: Bool = false
     ) -> ProviderDoubleReply {
+        if Self.isEmbeddingPath(request.path) {
+            return embeddingSuccess(route: route, request: request, json: json, behaviour: behaviour)
+        }
+        if Self.isImagePath(request.path) { return imageSuccess(request: request, json: json, behaviour: behaviour) }
         let prompt = Self.lastUserText(route: route, json: json)
         let text = behaviour.chunks?.joined() ?? behaviour.text ?? "Echo: \(prompt)"
         let promptTokens = behaviour.promptTokens ?? Self.promptWords(route: route, json: json)
