@@ -112,7 +112,11 @@ public func buildApplication(
         spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) },
         shippingLag: { spool.shippingLag }
     ).addRoutes(to: router)
-    let recorder = InteractionRecorder(log: interactionLog, metrics: metrics)
+    let recorder = InteractionRecorder(
+        log: interactionLog, metrics: metrics,
+        pricing: CallPricing(
+            prices: configuration.prices,
+            freeProviders: Set(configuration.providers.filter { $0 == .ollama }.map(\.rawValue))))
     let keys = APIKeyStore(database: database)
     let keyCache = APIKeyCache()
     let adminKeyHash = configuration.adminAPIKey.map(APIKeyHash.hex(of:))

@@ -80,6 +80,7 @@ extension ServiceConfiguration {
         providerTimeout = try env.milliseconds("PROVIDER_TIMEOUT_MS", in: 1...3_600_000) ?? providerTimeout
         requestTimeout = try env.milliseconds("REQUEST_TIMEOUT_MS", in: 1...3_600_000) ?? requestTimeout
         maxBodyBytes = try env.integer("MAX_BODY_BYTES", in: 1...1_073_741_824) ?? maxBodyBytes
+        prices = try Self.prices(file: env.string("PRICES_FILE"))
         idleTimeout = try env.milliseconds("IDLE_TIMEOUT_MS", in: 100...3_600_000) ?? idleTimeout
         providerConnections = try env.integer("PROVIDER_MAX_CONNECTIONS", in: 1...10_000) ?? providerConnections
 

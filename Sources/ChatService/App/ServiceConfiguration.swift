@@ -31,6 +31,8 @@ public struct ServiceConfiguration: Sendable {
     public var providerTimeout: Duration
     public var requestTimeout: Duration
     public var maxBodyBytes: Int
+    /// `PRICES_FILE` merged over the built-in prices (SPEC §9): every call's cost comes from here.
+    var prices: PriceTable = .builtIn
     /// `ALLOW_REGISTRATION`: opens `POST /register`, `POST /login` and `GET /user/usage` (SPEC §8).
     public var allowRegistration = false
     /// `RATE_LIMIT_WINDOW_SECONDS` (tests only): the length of a per-minute limit's window.

@@ -16,7 +16,7 @@ extension InteractionStore {
                 return UsageTotals(
                     key: fields["_id"]?.string, requests: count("requests"), promptTokens: count("promptTokens"),
                     completionTokens: count("completionTokens"), totalTokens: count("totalTokens"),
-                    errors: count("errors"))
+                    errors: count("errors"), cost: fields["cost"]?.double ?? 0)
             }
         }
         var total = UsageTotals.zero(key: nil)
@@ -26,6 +26,7 @@ extension InteractionStore {
             total.completionTokens += group.completionTokens
             total.totalTokens += group.totalTokens
             total.errors += group.errors
+            total.cost += group.cost
         }
         return (total, query.groupBy == nil ? [] : groups)
     }
@@ -49,6 +50,7 @@ extension InteractionStore {
         case nil: key = "null"
         case .model: key = "\"$model\""
         case .provider: key = "\"$provider\""
+        case .key: key = "\"$apiKeyId\""
         case .day: key = #"{"$dateToString": {"format": "%Y-%m-%d", "date": "$timestamp"}}"#
         }
         return """
@@ -58,7 +60,8 @@ extension InteractionStore {
                 "promptTokens": {"$sum": "$usage.promptTokens"},
                 "completionTokens": {"$sum": "$usage.completionTokens"},
                 "totalTokens": {"$sum": "$usage.totalTokens"},
-                "errors": {"$sum": {"$cond": [{"$eq": ["$status", "error"]}, 1, 0]}}}},
+                "errors": {"$sum": {"$cond": [{"$eq": ["$status", "error"]}, 1, 0]}},
+                "cost": {"$sum": "$cost.total"}}},
               {"$sort": {"_id": 1}}
             ]}
             """
