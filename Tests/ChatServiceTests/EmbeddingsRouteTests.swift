@@ -114,8 +114,9 @@ struct EmbeddingsRouteTests {
             #expect(response.status == .ok)
             #expect((try response.json()["data"] as? [Any])?.count == 3)
             let documents = try await harness.reader.findDocuments(filterJSON: #"{"requestId": "embed-fallback"}"#)
+            let stored = try #require(documents.first)
             let document = try #require(
-                JSONSerialization.jsonObject(with: Data(try #require(documents.first).utf8)) as? [String: Any])
+                JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any])
             #expect(document["provider"] as? String == "openai")
             #expect(document["fallback"] as? Bool == true)
             let attempts = try #require(document["attempts"] as? [[String: Any]])
@@ -134,8 +135,9 @@ struct EmbeddingsRouteTests {
             let error = try #require(try response.json()["error"] as? [String: Any])
             #expect(error["type"] as? String == "server_error")
             let documents = try await harness.reader.findDocuments(filterJSON: #"{"requestId": "embed-502"}"#)
+            let stored = try #require(documents.first)
             let document = try #require(
-                JSONSerialization.jsonObject(with: Data(try #require(documents.first).utf8)) as? [String: Any])
+                JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any])
             #expect(document["status"] as? String == "error")
             #expect(document["route"] as? String == "/v1/embeddings")
             #expect(document["extra"] == nil)

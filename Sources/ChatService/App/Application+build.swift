@@ -143,7 +143,8 @@ public func buildApplication(
     let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware()).add(middleware: authenticator)
     OpenAIController(
         chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
-        requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
+        requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes,
+        imageFetcher: ImageFetcher(httpClient: httpClient, settings: configuration.imageFetch)
     ).addRoutes(to: openAI)
     let catalog = ModelCatalog(providers: providers)
     EmbeddingsController(
@@ -179,15 +180,16 @@ public func buildApplication(
     // Shutdown runs in reverse: the server drains (every in-flight call ends in the write-ahead
     // log), the shipper flushes the log and ships what MongoDB takes within a few seconds, then
     // the pools close. The rest of the log ships at the next start.
-    let services: [any Service] = [
-        ServiceResources(httpClient: httpClient, mongoPool: pool, threadPool: threadPool, logger: logger),
-        InteractionStoreService(store: store),
-        LogShipperService(
-            log: interactionLog,
-            shipmentObserver: { records, duration, acknowledged in
-                metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
-            }, refusal: mongoRefusal),
-    ] + ollamaGateway.services
+    let services: [any Service] =
+        [
+            ServiceResources(httpClient: httpClient, mongoPool: pool, threadPool: threadPool, logger: logger),
+            InteractionStoreService(store: store),
+            LogShipperService(
+                log: interactionLog,
+                shipmentObserver: { records, duration, acknowledged in
+                    metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
+                }, refusal: mongoRefusal),
+        ] + ollamaGateway.services
     return Application(
         router: router,
         server: .http1(

@@ -2,9 +2,9 @@ import ChatService
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import NIOCore
 import Providers
-import Synchronization
 import TestSupport
 import Testing
 
@@ -65,7 +65,7 @@ struct OllamaResidencyRouteTests {
                 "llama3:70b", "phi3", "mixtral:70b", "llama3:70b", "llama3.2", "mixtral:70b", "phi3", "llama3:70b",
                 "mixtral:70b", "llama3.2",
             ]
-            let statuses = Mutex<[Int: Int]>([:])
+            let statuses = NIOLockedValueBox<[Int: Int]>([:])
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, model) in plan.enumerated() {
                     group.addTask {
@@ -75,14 +75,14 @@ struct OllamaResidencyRouteTests {
                             #"{"model":"\#(model)","stream":\#(stream),"messages":[{"role":"user","content":"n\#(index)"}]}"#
                         )
                         _ = try? response.ndjsonLines()
-                        statuses.withLock { $0[index] = Int(response.status.code) }
+                        statuses.withLockedValue { $0[index] = Int(response.status.code) }
                     }
                     // Arrival order: each request is on its way before the next one starts.
                     try await Task.sleep(for: .milliseconds(15))
                 }
                 try await group.waitForAll()
             }
-            #expect(statuses.withLock { $0 }.values.sorted() == Array(repeating: 200, count: plan.count))
+            #expect(statuses.withLockedValue { $0 }.values.sorted() == Array(repeating: 200, count: plan.count))
             let memory = harness.double.ollamaResidency
             #expect(memory.maxHeavyResidentAtOnce == 1)
             #expect(memory.unloads.count >= 2)

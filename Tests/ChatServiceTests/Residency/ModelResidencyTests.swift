@@ -1,7 +1,7 @@
 import HTTPTypes
 import Logging
+import NIOConcurrencyHelpers
 import Providers
-import Synchronization
 import TestSupport
 import Testing
 
@@ -79,23 +79,23 @@ struct ModelResidencyTests {
         let residency = Self.residency(ollama, clock: clock, metrics: metrics)
         let first = try #require(
             try await residency.prepare(model: "llama3:70b", deadline: Self.deadline(clock), logger: Self.logger))
-        let order = Mutex<[String]>([])
-        let holders = Mutex(0)
-        let maxHolders = Mutex(0)
+        let order = NIOLockedValueBox<[String]>([])
+        let holders = NIOLockedValueBox(0)
+        let maxHolders = NIOLockedValueBox(0)
         let arrivals = ["qwen2.5-coder:32b", "llama3:70b", "qwen2.5-coder:32b", "mixtral:70b"]
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, model) in arrivals.enumerated() {
                 group.addTask {
                     let lease = try await residency.prepare(
                         model: model, deadline: Self.deadline(clock), logger: Self.logger)
-                    let now = holders.withLock {
+                    let now = holders.withLockedValue {
                         $0 += 1
                         return $0
                     }
-                    maxHolders.withLock { $0 = max($0, now) }
-                    order.withLock { $0.append("\(index) \(model)") }
+                    maxHolders.withLockedValue { $0 = max($0, now) }
+                    order.withLockedValue { $0.append("\(index) \(model)") }
                     try await Task.sleep(for: .milliseconds(2))
-                    holders.withLock { $0 -= 1 }
+                    holders.withLockedValue { $0 -= 1 }
                     lease?.release()
                 }
                 // The next one arrives only once this one is queued.
@@ -106,8 +106,8 @@ struct ModelResidencyTests {
             first.release()
             try await group.waitForAll()
         }
-        #expect(order.withLock { $0 } == arrivals.enumerated().map { "\($0.offset) \($0.element)" })
-        #expect(maxHolders.withLock { $0 } == 1)
+        #expect(order.withLockedValue { $0 } == arrivals.enumerated().map { "\($0.offset) \($0.element)" })
+        #expect(maxHolders.withLockedValue { $0 } == 1)
         // Nothing was in memory, so no turn had anything to unload.
         #expect(!ollama.calls.contains { $0.hasPrefix("unload") })
         #expect(residency.queueDepth == 0)

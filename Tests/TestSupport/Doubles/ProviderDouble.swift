@@ -218,8 +218,16 @@ public final class ProviderDouble: Sendable {
             }
             return state.script.remove(at: index)
         }
+        if method == .POST, request.path == "/api/show" {
+            return responder.ollamaShow(request)
+        }
+        if let image = Self.sampleImageReply(method: method, path: request.path) {
+            return image
+        }
         if let route {
-            var reply = responder.generation(route: route, request: request, query: query, behaviour: behaviour)
+            var reply =
+                responder.featureReply(route: route, request: request, query: query, behaviour: behaviour)
+                ?? responder.generation(route: route, request: request, query: query, behaviour: behaviour)
             if configuration.recordsRequests {
                 let exchange = ProviderDoubleExchange(route: route, uri: request.uri, totalChunks: reply.chunks.count)
                 reply.exchangeID = state.withLock { state in
