@@ -10,8 +10,6 @@ import Providers
 struct InteractionRecorder: Sendable {
     let log: any InteractionLog
     let metrics: ServiceMetrics
-    /// Prices every recorded call (SPEC §9).
-    var pricing = CallPricing()
 
     /// Refuses a call up front (503 with Retry-After) when MongoDB is known to be down and the
     /// spool is full or unwritable, so no provider is paid for an answer that cannot be kept.
@@ -33,20 +31,14 @@ struct InteractionRecorder: Sendable {
         logger: Logger
     ) async throws(APIError) -> Interaction {
         let interaction = Interaction(call: call, result: result, promptMessages: promptMessages, answeredAt: Date())
-        return try await record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
+        try await record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
+        return interaction
     }
 
-    /// Prices `interaction` (unless it already carries a cost), records it and returns what was recorded.
-    @discardableResult
     func record(
         _ interaction: Interaction, answered: Bool, timing: RequestTiming, logger: Logger
-    ) async throws(APIError) -> Interaction {
-        let interaction = pricing.priced(interaction)
+    ) async throws(APIError) {
         metrics.recordCall(interaction)
-        metrics.recordCost(interaction)
-        // A limited key's call counts its real tokens and cost against the key's limits (SPEC §10).
-        await LimitAdmission.current?.settle(
-            tokens: Int(interaction.usage.totalTokens), cost: interaction.cost?.total ?? 0, logger: logger)
         let storeStarted = ContinuousClock.now
         defer { timing.addStore(since: storeStarted) }
         do {
@@ -60,6 +52,5 @@ struct InteractionRecorder: Sendable {
                 "could not store the document of a failed call",
                 metadata: ["error": "\(error)", "interaction_id": "\(interaction.id)"])
         }
-        return interaction
     }
 }

@@ -39,8 +39,6 @@ public final class APIKeyStore: Sendable {
             document.append("keyPrefix", string: record.keyPrefix)
             document.append("createdAt", date: record.createdAt)
             if let revokedAt = record.revokedAt { document.append("revokedAt", date: revokedAt) }
-            if let owner = record.owner { document.append("owner", string: owner) }
-            if !record.limits.isEmpty { document.append("limits", document: Self.limitsDocument(record.limits)) }
             try collection.insertOne(document)
         }
     }
@@ -69,7 +67,7 @@ public final class APIKeyStore: Sendable {
     }
 
     /// The keys matching the filter `makeFilter` builds (on the thread pool, where BSON lives).
-    func find(
+    private func find(
         _ makeFilter: @escaping @Sendable (BSONDocument) -> Void
     ) async throws(PersistenceError) -> [APIKeyRecord] {
         let rows = try await database.perform(in: Self.collectionName) {
@@ -90,8 +88,7 @@ public final class APIKeyStore: Sendable {
         return APIKeyRecord(
             id: id, name: name, email: fields["email"]?.string, keyHash: keyHash,
             keyPrefix: fields["keyPrefix"]?.string ?? "", createdAt: Self.date(createdAt),
-            revokedAt: fields["revokedAt"]?.dateMilliseconds.map(Self.date), owner: fields["owner"]?.string,
-            limits: fields["limits"]?.document.map(Self.limits(from:)) ?? KeyLimits())
+            revokedAt: fields["revokedAt"]?.dateMilliseconds.map(Self.date))
     }
 
     private static func date(_ milliseconds: Int64) -> Date {

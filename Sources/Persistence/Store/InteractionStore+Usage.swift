@@ -16,7 +16,7 @@ extension InteractionStore {
                 return UsageTotals(
                     key: fields["_id"]?.string, requests: count("requests"), promptTokens: count("promptTokens"),
                     completionTokens: count("completionTokens"), totalTokens: count("totalTokens"),
-                    errors: count("errors"), cost: fields["cost"]?.double ?? 0)
+                    errors: count("errors"))
             }
         }
         var total = UsageTotals.zero(key: nil)
@@ -26,7 +26,6 @@ extension InteractionStore {
             total.completionTokens += group.completionTokens
             total.totalTokens += group.totalTokens
             total.errors += group.errors
-            total.cost += group.cost
         }
         return (total, query.groupBy == nil ? [] : groups)
     }
@@ -37,9 +36,6 @@ extension InteractionStore {
         var match: [String] = []
         if let userId = query.userId { match.append("\"userId\": \(jsonString(userId))") }
         if let apiKeyId = query.apiKeyId { match.append("\"apiKeyId\": \(jsonString(apiKeyId))") }
-        if let apiKeyIds = query.apiKeyIds {
-            match.append("\"apiKeyId\": {\"$in\": [\(apiKeyIds.map(jsonString).joined(separator: ", "))]}")
-        }
         var range: [String] = []
         if let from = query.from { range.append("\"$gte\": \(jsonDate(from))") }
         if let to = query.to { range.append("\"$lt\": \(jsonDate(to))") }
@@ -50,7 +46,6 @@ extension InteractionStore {
         case nil: key = "null"
         case .model: key = "\"$model\""
         case .provider: key = "\"$provider\""
-        case .key: key = "\"$apiKeyId\""
         case .day: key = #"{"$dateToString": {"format": "%Y-%m-%d", "date": "$timestamp"}}"#
         }
         return """
@@ -60,8 +55,7 @@ extension InteractionStore {
                 "promptTokens": {"$sum": "$usage.promptTokens"},
                 "completionTokens": {"$sum": "$usage.completionTokens"},
                 "totalTokens": {"$sum": "$usage.totalTokens"},
-                "errors": {"$sum": {"$cond": [{"$eq": ["$status", "error"]}, 1, 0]}},
-                "cost": {"$sum": "$cost.total"}}},
+                "errors": {"$sum": {"$cond": [{"$eq": ["$status", "error"]}, 1, 0]}}}},
               {"$sort": {"_id": 1}}
             ]}
             """
