@@ -32,4 +32,5 @@ if ! .venv/bin/python -c 'import secantus, pymongo, pytest, requests, yaml, open
     log "installing Python packages: ${python_packages[*]}"
     .venv/bin/pip install -q --disable-pip-version-check "${python_packages[@]}"
 fi
+scripts/chromium.sh   # headless browser for tests/e2e/test_docs_e2e.py
 log "ready"

@@ -11,6 +11,9 @@
 #   PROVIDERS=openai OPENAI_BASE_URL=http://127.0.0.1:PORT/v1 OPENAI_MODEL=smollm2
 # The first install compiles llama.cpp from source: about 8-10 minutes on 2 cores. pip caches the
 # built wheel in ~/.cache/pip, so later installs on the same machine take seconds.
+# The same model also serves POST /v1/embeddings (576-dimensional, mean-pooled): llama.cpp treats a
+# chat model's per-token outputs as unpooled, so the server starts it with `--embedding true` and
+# the GGUF metadata override `llama.pooling_type=int:1` (mean); chat and streaming are unaffected.
 # Extra server flags can be passed in LOCAL_MODEL_ARGS (e.g. "--n_ctx 4096 --n_threads 2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,7 +102,7 @@ start)
     fi
     install
     model=$(model_path)
-    log "starting the OpenAI-compatible server on 127.0.0.1:$port (model $model_file_name as \"$alias_name\")"
+    log "starting the OpenAI-compatible server on 127.0.0.1:$port (model $model_file_name as \"$alias_name\", chat and embeddings)"
     started=$SECONDS
     # llama_cpp.server lets the environment override its flags: HOST and PORT beat --host/--port
     # (so the caller's PORT=8080 for chat-service would steal the service's port), CONFIG_FILE
@@ -107,6 +110,7 @@ start)
     # shellcheck disable=SC2086  # LOCAL_MODEL_ARGS is a list of flags
     nohup env -u CONFIG_FILE -u API_KEY HOST=127.0.0.1 PORT="$port" \
         .venv/bin/python -m llama_cpp.server --model "$model" --model_alias "$alias_name" \
+        --embedding true --kv_overrides llama.pooling_type=int:1 \
         --host 127.0.0.1 --port "$port" ${LOCAL_MODEL_ARGS:-} >"$logfile" 2>&1 &
     echo $! >"$pidfile"
     for _ in $(seq 1 600); do

@@ -6,7 +6,7 @@
 # A real model by default: when you configured no provider (no PROVIDERS, no GEMINI_API_KEY, no
 # OPENAI_BASE_URL) and no Ollama answers at OLLAMA_BASE_URL (default http://127.0.0.1:11434), it
 # starts a local OpenAI-compatible model server (scripts/local-model.sh: SmolLM2-135M-Instruct via
-# llama-cpp-python, installed into .venv the first time, which takes several minutes) on
+# llama-cpp-python, chat and embeddings; installed into .venv the first time, which takes several minutes) on
 # 127.0.0.1:$LOCAL_MODEL_PORT (default 8081) and runs the service with
 #   PROVIDERS=openai OPENAI_BASE_URL=http://127.0.0.1:8081/v1 OPENAI_MODEL=smollm2
 # and stops it again on exit. LOCAL_MODEL=off never starts it; LOCAL_MODEL=on always does

@@ -22,7 +22,7 @@ LoggingSystem.bootstrap { label in
     switch configuration.logFormat {
     case .text:
         // Escaped: a caller's text in a message or metadata value never starts a new line.
-        var handler = EscapingLogHandler(StreamLogHandler.standardOutput(label: label))
+        var handler = EscapingLogHandler(TextLogHandler(label: label))
         handler.logLevel = configuration.logLevel
         return handler
     case .json:

@@ -11,23 +11,18 @@ import Testing
 
 @Suite("API keys and token usage")
 struct APIKeyAndUsageTests {
-    static let adminKey = "admin-key-for-tests-0123456789"
+    static let adminKey = ChatServiceHarness.adminKey
 
     static func withKeys(
         _ body: @escaping @Sendable (ChatServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
-        try await ChatServiceHarness.run(configure: { $0.adminAPIKey = adminKey }, body)
+        try await ChatServiceHarness.runWithKeys(body)
     }
 
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
+    static func bearer(_ key: String) -> HTTPFields { ChatServiceHarness.bearer(key) }
 
     static func createKey(_ client: any TestClientProtocol, name: String) async throws -> (id: String, key: String) {
-        let response = try await client.execute(
-            uri: "/admin/keys", method: .post, headers: bearer(adminKey).merging([.contentType: "application/json"]),
-            body: ByteBuffer(string: #"{"name": "\#(name)", "email": "\#(name)@example.com"}"#))
-        #expect(response.status == .created)
-        let body = try response.json()
-        return (try #require(body["id"] as? String), try #require(body["key"] as? String))
+        try await ChatServiceHarness.createClientKey(client, name: name)
     }
 
     static func chat(
@@ -109,6 +104,38 @@ struct APIKeyAndUsageTests {
             #expect(asClient.status == .unauthorized)
             let anonymous = try await client.execute(uri: "/admin/keys", method: .get)
             #expect(anonymous.status == .unauthorized)
+        }
+    }
+
+    @Test(
+        "the admin key opens admin routes only: /v1/chat, /v1/chat/completions and /v1/models answer 401 to it, nothing reaches a provider or is stored, and /v1/usage accepts it"
+    )
+    func adminKeyIsRefusedOnClientRoutes() async throws {
+        try await Self.withKeys { harness, client in
+            let admin = Self.bearer(Self.adminKey)
+            let native = try await Self.chat(client, headers: admin)
+            #expect(native.status == .unauthorized)
+            let nativeError = try #require(try native.json()["error"] as? [String: Any])
+            #expect(nativeError["code"] as? String == "admin_key_not_accepted")
+            #expect((nativeError["message"] as? String)?.contains("admin routes only") == true)
+            let viaHeader = try await Self.chat(client, headers: [HTTPField.Name("X-API-Key")!: Self.adminKey])
+            #expect(viaHeader.status == .unauthorized)
+
+            let openAI = try await client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: admin.merging([.contentType: "application/json"]),
+                body: ByteBuffer(string: #"{"model": "llama3.2", "messages": [{"role": "user", "content": "hi"}]}"#))
+            #expect(openAI.status == .unauthorized)
+            let openAIError = try #require(try openAI.json()["error"] as? [String: Any])
+            #expect(openAIError["type"] as? String == "invalid_request_error")
+            #expect((openAIError["message"] as? String)?.contains("admin routes only") == true)
+            #expect(try await client.execute(uri: "/v1/models", method: .get, headers: admin).status == .unauthorized)
+            #expect(harness.double.requests.isEmpty)
+            #expect(try await harness.storedCount() == 0)
+
+            #expect(try await client.execute(uri: "/v1/usage", method: .get, headers: admin).status == .ok)
+            #expect(try await client.execute(uri: "/admin/keys", method: .get, headers: admin).status == .ok)
+            let (_, key) = try await Self.createKey(client, name: "client")
+            #expect(try await Self.chat(client, headers: Self.bearer(key)).status == .ok)
         }
     }
 

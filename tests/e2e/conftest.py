@@ -114,6 +114,15 @@ class Service:
     def chat(self, body, **kwargs):
         return requests.post(f"{self.url}/v1/chat", json=body, timeout=30, **kwargs)
 
+    def create_client_key(self, admin_key: str, name: str = "e2e-client", email: str = None) -> str:
+        """A new client key from `POST /admin/keys`: with ADMIN_API_KEY set, the admin key opens the
+        admin routes only, so client routes (/v1/*, /api/*, /user/*) need a key made this way."""
+        body = {"name": name} if email is None else {"name": name, "email": email}
+        response = requests.post(f"{self.url}/admin/keys", json=body,
+                                 headers={"Authorization": f"Bearer {admin_key}"}, timeout=10)
+        assert response.status_code == 201, response.text
+        return response.json()["key"]
+
     def terminate(self, timeout=20) -> int:
         self.proc.send_signal(signal.SIGTERM)
         return self.proc.wait(timeout=timeout)

@@ -93,6 +93,40 @@ def test_a_chat_is_answered_by_the_real_local_model_and_stored_with_its_usage(st
     assert [(a["provider"], a["status"]) for a in doc["attempts"]] == [("openai", 200)]
 
 
+def test_the_real_local_model_answers_embeddings_through_the_service_with_the_openai_sdk(
+        start_service, database, local_model):
+    """scripts/local-model.sh serves embeddings from the same SmolLM2 (mean-pooled, 576 floats), so the
+    offline default answers `client.embeddings.create` for real: the SDK's default base64 path."""
+    import math
+    from array import array
+
+    import openai
+
+    service = start_service(PROVIDERS="openai", OPENAI_BASE_URL=local_model, OPENAI_MODEL=MODEL,
+                            PROVIDER_TIMEOUT_MS=120000, REQUEST_TIMEOUT_MS=180000)
+    client = openai.OpenAI(base_url=f"{service.url}/v1", api_key="unused", max_retries=0)
+    texts = ["The sky is blue.", "Seven plus five is twelve."]
+    result = client.embeddings.create(model=MODEL, input=texts,
+                                      extra_headers={"X-Request-Id": "e2e-local-embeddings"})
+    vectors = [item.embedding for item in result.data]
+    assert len(vectors) == 2 and all(len(v) == 576 for v in vectors)
+    assert all(math.isfinite(x) for v in vectors for x in v) and vectors[0] != vectors[1]
+    assert result.usage.prompt_tokens > 0
+
+    # The same text straight from the model server: the gateway passed the vector on unchanged
+    # (as float32, which is what the model computes and the SDK decodes).
+    direct = requests.post(f"{local_model}/embeddings", json={"model": MODEL, "input": texts[0]}, timeout=120)
+    assert direct.status_code == 200, direct.text
+    assert vectors[0] == list(array("f", direct.json()["data"][0]["embedding"]))
+
+    doc = database.interactions.find_one({"requestId": "e2e-local-embeddings"})
+    assert doc is not None and doc["status"] == "ok" and doc["route"] == "/v1/embeddings"
+    assert doc["provider"] == "openai" and doc["model"] == MODEL
+    assert doc["extra"] == {"count": 2, "dimensions": 576}
+    assert doc["usage"]["promptTokens"] == result.usage.prompt_tokens
+    assert doc["prompt"] == "\n".join(texts) and doc["response"] == ""
+
+
 # scripts/run.sh decides which model answers before it builds anything. These run it with a `swift`
 # that fails at once (so it stops right after the decision) and MONGODB_URI set (no database).
 

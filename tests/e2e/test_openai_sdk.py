@@ -102,6 +102,10 @@ def test_missing_or_revoked_key_raises_authentication_error(start_service, doubl
     with pytest.raises(openai.AuthenticationError) as raised:
         openai.OpenAI(base_url=f"{service.url}/v1", api_key="csk_wrong", max_retries=0).models.list()
     assert raised.value.code == "invalid_api_key"
+    # The admin key opens admin routes only (SPEC §3.3): the SDK sees a 401 with it too.
+    with pytest.raises(openai.AuthenticationError) as raised:
+        openai.OpenAI(base_url=f"{service.url}/v1", api_key=admin, max_retries=0).models.list()
+    assert "admin routes only" in raised.value.message
 
     created = requests.post(f"{service.url}/admin/keys", json={"name": "sdk"},
                             headers={"Authorization": f"Bearer {admin}"}, timeout=10).json()

@@ -4,8 +4,9 @@ and schemathesis, generating inputs for every operation from it, finds no 5xx, n
 status code, no undocumented content type, no missing/wrong documented header (X-Request-Id,
 Retry-After) and no response body that breaks its schema.
 
-Two runs: the open service (no ADMIN_API_KEY: /admin/* does not exist), and the service with API
-keys on, where schemathesis sends the admin key so the admin and usage routes are exercised too.
+Two services: the open one (no ADMIN_API_KEY: /admin/* does not exist), and one with API keys on,
+fuzzed twice: with the admin key on the admin routes and `/v1/usage` (the only client route the
+admin key opens, SPEC §3.3), and with a client key on every other route.
 The provider double answers every provider call successfully, so a 5xx is always a bug.
 
 Knobs: SCHEMATHESIS_MAX_EXAMPLES (default 30 per operation), SCHEMATHESIS_SEED (default fixed, so
@@ -58,7 +59,7 @@ def test_openapi_document_is_valid_and_linked_from_docs():
         ("/v1/chat", "post"), ("/v1/chat/completions", "post"), ("/v1/completions", "post"),
         ("/v1/models", "get"), ("/v1/usage", "get"), ("/admin/keys", "post"), ("/admin/keys", "get"),
         ("/admin/keys/{id}", "delete"), ("/health", "get"), ("/ready", "get"), ("/metrics", "get"),
-        ("/openapi.yaml", "get"),
+        ("/openapi.yaml", "get"), ("/admin/create_key", "post"), ("/docs", "get"), ("/docs/{file}", "get"),
     }
 
 
@@ -121,7 +122,7 @@ def test_schemathesis_open_service(start_service, double, tmp_path):
     served = served_routes(service)
     assert_served_spec_is_the_file(service, served)
     # Without ADMIN_API_KEY the admin routes do not exist (documented), so they are not fuzzed here.
-    exclude = ["/admin/keys", "/admin/keys/{id}"] + [p for p in ("/metrics", "/openapi.yaml") if p not in served]
+    exclude = ["/admin/keys", "/admin/keys/{id}", "/admin/create_key"] + [p for p in ("/metrics", "/openapi.yaml") if p not in served]
     run_schemathesis(service, tmp_path, exclude_paths=exclude)
     # Not vacuous: generated valid requests reached the provider (answered 200s were validated).
     assert double.requests(), "schemathesis never got a request through to the provider double"
@@ -135,13 +136,21 @@ def test_schemathesis_with_api_keys(start_service, double, tmp_path):
     assert bare.status_code == 401 and bare.json()["error"]["code"] == "missing_api_key"
     bare = requests.get(service.url + "/v1/models", timeout=5)
     assert bare.status_code == 401 and set(bare.json()["error"]) == {"message", "type", "param", "code"}
+    # The admin key opens admin routes only: a client route answers 401 to it.
+    as_admin = requests.get(service.url + "/v1/models", headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=5)
+    assert as_admin.status_code == 401, as_admin.text
     served = served_routes(service)
     exclude = [p for p in ("/metrics", "/openapi.yaml") if p not in served]
-    run_schemathesis(service, tmp_path, extra_args=["--header", f"Authorization: Bearer {ADMIN_KEY}"],
-                     exclude_paths=exclude)
+    admin_routes = r"^/(admin/|v1/usage$)"
+    run_schemathesis(service, tmp_path, extra_args=["--header", f"Authorization: Bearer {ADMIN_KEY}",
+                                                    "--include-path-regex", admin_routes])
     # Not vacuous: the admin key was sent, so the admin routes answered for real (keys were created).
     listed = requests.get(service.url + "/admin/keys", headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=5)
     assert listed.status_code == 200 and listed.json()["keys"], listed.text
+    client_key = service.create_client_key(ADMIN_KEY, name="schemathesis")
+    run_schemathesis(service, tmp_path, extra_args=["--header", f"Authorization: Bearer {client_key}",
+                                                    "--exclude-path-regex", r"^/admin/"],
+                     exclude_paths=exclude)
     assert double.requests(), "schemathesis never got a request through to the provider double"
 
 

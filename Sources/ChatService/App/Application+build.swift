@@ -29,7 +29,10 @@ public func buildApplication(
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: UnknownRouteMiddleware())
-    try OpenAPIController().addRoutes(to: router)
+    if configuration.servesDocs {
+        try OpenAPIController().addRoutes(to: router)
+        try DocsPageController().addRoutes(to: router)
+    }
     let threadPool = NIOThreadPool(numberOfThreads: 4)
     threadPool.start()
     let pool: MongoClientPool
@@ -109,13 +112,20 @@ public func buildApplication(
         spoolStatus: { (spool.statistics, spool.admissionRefusal() == nil) },
         shippingLag: { spool.shippingLag }
     ).addRoutes(to: router)
-    let recorder = InteractionRecorder(log: interactionLog, metrics: metrics)
+    let recorder = InteractionRecorder(
+        log: interactionLog, metrics: metrics,
+        pricing: CallPricing(
+            prices: configuration.prices,
+            freeProviders: Set(configuration.providers.filter { $0 == .ollama }.map(\.rawValue))))
     let keys = APIKeyStore(database: database)
     let keyCache = APIKeyCache()
     let adminKeyHash = configuration.adminAPIKey.map(APIKeyHash.hex(of:))
-    let authenticator = APIKeyAuthenticator(adminKeyHash: adminKeyHash, keys: keys, cache: keyCache)
+    let limitCounters = LimitCounterStore(database: database)
+    let limiter = KeyLimiter(counters: limitCounters, windowLength: configuration.limitWindow, metrics: metrics)
+    let authenticator = APIKeyAuthenticator(
+        adminKeyHash: adminKeyHash, keys: keys, cache: keyCache, limiter: limiter)
     if let adminKeyHash {
-        AdminKeysController(keys: keys, cache: keyCache, maxBodyBytes: configuration.maxBodyBytes)
+        AdminKeysController(keys: keys, cache: keyCache, maxBodyBytes: configuration.maxBodyBytes, limiter: limiter)
             .addRoutes(to: router.group("admin").add(middleware: AdminAuthenticator(adminKeyHash: adminKeyHash)))
     } else {
         logger.warning(
@@ -128,25 +138,58 @@ public func buildApplication(
         chain: chain, recorder: recorder, requestTimeout: configuration.requestTimeout,
         maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: native)
-    UsageController(store: store).addRoutes(to: native)
+    // The admin key opens admin routes only; `GET /v1/usage` is the one client route it may read.
+    UsageController(store: store).addRoutes(to: router.group("v1").add(middleware: authenticator.admittingAdminKey()))
     let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware()).add(middleware: authenticator)
     OpenAIController(
         chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
-        requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes
+        requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes,
+        imageFetcher: ImageFetcher(httpClient: httpClient, settings: configuration.imageFetch)
     ).addRoutes(to: openAI)
+    let catalog = ModelCatalog(providers: providers)
+    EmbeddingsController(
+        chain: chain, catalog: catalog, recorder: recorder, requestTimeout: configuration.requestTimeout,
+        maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: openAI)
+    ImagesController(
+        chain: chain, catalog: catalog, recorder: recorder, requestTimeout: configuration.requestTimeout,
+        maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: openAI)
+    // Ollama's own API and model residency (SPEC §7): /api/*, /preload, the always-on watch.
+    let ollamaGateway = OllamaGateway(
+        chain: chain, settings: configuration.modelResidency, recorder: recorder, metrics: metrics,
+        clock: providerClock, requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes,
+        logger: logger)
+    ollamaGateway.addRoutes(to: router, authenticator: authenticator)
+
+    var accountServices: [any Service] = []
+    if configuration.allowRegistration {
+        let hasher = PasswordHasher()
+        accountServices.append(hasher)
+        let accounts = AccountsController(
+            users: UserStore(database: database), keys: keys, counters: limitCounters, store: store, hasher: hasher,
+            metrics: metrics, maxBodyBytes: configuration.maxBodyBytes, loginWindow: configuration.limitWindow)
+        accounts.addRoutes(to: router)
+        accounts.addUsageRoute(to: router.group("user").add(middleware: authenticator))
+    }
+    if configuration.limitWindow != .seconds(60) {
+        logger.warning(
+            "RATE_LIMIT_WINDOW_SECONDS is set (tests only): a limit's window is \(configuration.limitWindow)")
+    }
 
     // Shutdown runs in reverse: the server drains (every in-flight call ends in the write-ahead
     // log), the shipper flushes the log and ships what MongoDB takes within a few seconds, then
     // the pools close. The rest of the log ships at the next start.
-    let services: [any Service] = [
-        ServiceResources(httpClient: httpClient, mongoPool: pool, threadPool: threadPool, logger: logger),
-        InteractionStoreService(store: store),
-        LogShipperService(
-            log: interactionLog,
-            shipmentObserver: { records, duration, acknowledged in
-                metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
-            }, refusal: mongoRefusal),
-    ]
+    let services: [any Service] =
+        [
+            ServiceResources(httpClient: httpClient, mongoPool: pool, threadPool: threadPool, logger: logger),
+            InteractionStoreService(store: store),
+            LogShipperService(
+                log: interactionLog,
+                shipmentObserver: { records, duration, acknowledged in
+                    metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
+                }, refusal: mongoRefusal),
+        ] + ollamaGateway.services
     return Application(
         router: router,
         server: .http1(
@@ -155,6 +198,6 @@ public func buildApplication(
                 idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
-        services: services,
+        services: accountServices + services,
         logger: logger)
 }

@@ -56,6 +56,9 @@ extension ServiceConfiguration {
         if let adminAPIKey, adminAPIKey.count < 16 {
             throw ConfigurationError(variable: "ADMIN_API_KEY", reason: "must be at least 16 characters long")
         }
+        docs = try Self.docsSwitch(env.string("DOCS"))
+        try readAccountsAndLimits(environment)
+        imageFetch = try ImageFetchSettings(environment: environment)
 
         providers = try env.providerList("PROVIDERS") ?? (gemini.apiKey == nil ? [.ollama] : [.gemini, .ollama])
         if providers.contains(.gemini), gemini.apiKey == nil {
@@ -80,6 +83,8 @@ extension ServiceConfiguration {
         maxBodyBytes = try env.integer("MAX_BODY_BYTES", in: 1...1_073_741_824) ?? maxBodyBytes
         idleTimeout = try env.milliseconds("IDLE_TIMEOUT_MS", in: 100...3_600_000) ?? idleTimeout
         providerConnections = try env.integer("PROVIDER_MAX_CONNECTIONS", in: 1...10_000) ?? providerConnections
+        prices = try Self.prices(file: env.string("PRICES_FILE"))
+        modelResidency = try Self.modelResidency(environment: environment)
 
         if let format = env.string("LOG_FORMAT") {
             guard let parsed = LogFormat(rawValue: format.lowercased()) else {

@@ -25,16 +25,28 @@ public struct ServiceConfiguration: Sendable {
     public var openAI: OpenAISettings
     /// When set, admin routes are on and every `/v1/*` route requires a client key.
     public var adminAPIKey: String?
+    /// `DOCS`: `/docs` and `/openapi.yaml` on or off; nil means the default (`servesDocs`).
+    public var docs: Bool? = nil
     public var retry: RetrySettings
     public var providerTimeout: Duration
     public var requestTimeout: Duration
     public var maxBodyBytes: Int
+    /// `IMAGE_FETCH_*`: how http(s) image URLs are fetched (issue 15).
+    public var imageFetch = ImageFetchSettings()
     /// `IDLE_TIMEOUT_MS`: a connection that sends nothing (no request, or a request stalled in
     /// its headers or body) for this long is closed; a call waiting for its answer is not idle.
     public var idleTimeout: Duration = .milliseconds(60_000)
     /// `PROVIDER_MAX_CONNECTIONS`: HTTP connections kept per provider host; a call that finds
     /// them all busy waits for one (within its timeouts).
     public var providerConnections: Int = HTTPClient.Configuration.defaultConnectionsPerProvider
+    /// `ALLOW_REGISTRATION`: opens `POST /register`, `POST /login` and `GET /user/usage` (SPEC §8).
+    public var allowRegistration = false
+    /// `RATE_LIMIT_WINDOW_SECONDS` (tests only): the length of a per-minute limit's window.
+    public var limitWindow: Duration = .seconds(60)
+    /// `PRICES_FILE` merged over the built-in prices (SPEC §9): every call's cost comes from here.
+    var prices: PriceTable = .builtIn
+    /// `ALWAYS_ON_MODELS`, `HEAVY_MODELS`, `OLLAMA_KEEP_ALIVE` (SPEC §7): Ollama model residency.
+    public var modelResidency = ModelResidencySettings()
     public var logLevel: Logger.Level
     /// `text` (human-readable lines) or `json` (one object per line, for log shippers).
     public var logFormat: LogFormat

@@ -15,10 +15,11 @@ extension ServiceMetrics {
 
     /// One fsync of the write-ahead log.
     func recordLogSync(_ duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: Self.descriptor("chat_log_fsync_seconds", "fsync latency of the local write-ahead log"),
-            buckets: Self.fsyncBuckets
-        ).record(duration)
+        unlabelledHistograms.handle("chat_log_fsync_seconds") {
+            registry.makeDurationHistogram(
+                descriptor: Self.descriptor("chat_log_fsync_seconds", "fsync latency of the local write-ahead log"),
+                buckets: Self.fsyncBuckets)
+        }.record(duration)
     }
 
     /// The log's shipping lag and counters, set just before a scrape (`recordSpool` sets its depth).

@@ -12,6 +12,15 @@ final class ServiceMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     /// Bounds the `model` label (issue 14 row 10): a model name comes from callers and upstreams.
     let modelLabels = ModelLabelSet()
+    /// Handles made on the request path, by label values (`MetricHandleCache`: a registry
+    /// `make…` per figure cost more than the rest of the metrics work together).
+    private let requestCounters = MetricHandleCache<LabelValues, Counter>()
+    private let requestDurations = MetricHandleCache<String, DurationHistogram>()
+    private let overheadDurations = MetricHandleCache<String, DurationHistogram>()
+    private let attemptCounters = MetricHandleCache<LabelValues, Counter>()
+    private let upstreamDurations = MetricHandleCache<String, DurationHistogram>()
+    private let tokenCounters = MetricHandleCache<LabelValues, Counter>()
+    let unlabelledHistograms = MetricHandleCache<String, DurationHistogram>()
 
     private static let latencyBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -34,14 +43,16 @@ final class ServiceMetrics: Sendable {
     private static let batchBuckets: [Double] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000]
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: Self.named("chat_http_requests_total", "HTTP requests by route, method and status"),
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.named("chat_http_request_duration_seconds", "Time to the response head"),
-            labels: [("route", route)], buckets: Self.latencyBuckets
-        ).record(duration)
+        requestCounters.handle(LabelValues(first: route, second: method, third: String(status))) {
+            registry.makeCounter(
+                descriptor: Self.named("chat_http_requests_total", "HTTP requests by route, method and status"),
+                labels: [("route", route), ("method", method), ("status", String(status))])
+        }.increment()
+        requestDurations.handle(route) {
+            registry.makeDurationHistogram(
+                descriptor: Self.named("chat_http_request_duration_seconds", "Time to the response head"),
+                labels: [("route", route)], buckets: Self.latencyBuckets)
+        }.record(duration)
     }
 
     /// The time the service added to one request: total minus the time spent waiting on
@@ -49,11 +60,12 @@ final class ServiceMetrics: Sendable {
     /// `route` must be the router's pattern for the matched route (or a fixed fallback), never
     /// the caller's path, so the label set stays the fixed set of routes.
     func recordGatewayOverhead(route: String, overhead: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: Self.named(
-                "chat_gateway_overhead_seconds", "Time the service added to a request: total minus upstream"),
-            labels: [("route", route)], buckets: Self.overheadBuckets
-        ).record(overhead)
+        overheadDurations.handle(route) {
+            registry.makeDurationHistogram(
+                descriptor: Self.named(
+                    "chat_gateway_overhead_seconds", "Time the service added to a request: total minus upstream"),
+                labels: [("route", route)], buckets: Self.overheadBuckets)
+        }.record(overhead)
     }
 
     /// What one finished call did upstream: each attempt, the retries among them, a fallback if
@@ -67,10 +79,11 @@ final class ServiceMetrics: Sendable {
             case .http(let code): status = String(code)
             case .transport(let name): status = name
             }
-            registry.makeCounter(
-                descriptor: Self.named("chat_provider_attempts_total", "Provider attempts by outcome"),
-                labels: [("provider", provider), ("status", status)]
-            ).increment()
+            attemptCounters.handle(LabelValues(first: provider, second: status)) {
+                registry.makeCounter(
+                    descriptor: Self.named("chat_provider_attempts_total", "Provider attempts by outcome"),
+                    labels: [("provider", provider), ("status", status)])
+            }.increment()
             if !seen.insert(provider).inserted {
                 registry.makeCounter(
                     descriptor: Self.named("chat_provider_retries_total", "Attempts that were retries"),
@@ -83,10 +96,11 @@ final class ServiceMetrics: Sendable {
                     labels: [("provider", provider)]
                 ).increment()
             }
-            registry.makeDurationHistogram(
-                descriptor: Self.named("chat_upstream_duration_seconds", "Provider attempt latency"),
-                labels: [("provider", provider)], buckets: Self.latencyBuckets
-            ).record(.milliseconds(Int64(attempt.latencyMs)))
+            upstreamDurations.handle(provider) {
+                registry.makeDurationHistogram(
+                    descriptor: Self.named("chat_upstream_duration_seconds", "Provider attempt latency"),
+                    labels: [("provider", provider)], buckets: Self.latencyBuckets)
+            }.record(.milliseconds(Int64(attempt.latencyMs)))
         }
         if interaction.fallback, interaction.status == .ok {
             registry.makeCounter(
@@ -96,22 +110,22 @@ final class ServiceMetrics: Sendable {
         }
         let usage = interaction.usage
         for (kind, count) in [("prompt", usage.promptTokens), ("completion", usage.completionTokens)] where count > 0 {
-            registry.makeCounter(
-                descriptor: Self.named("chat_tokens_total", "Tokens by provider, model and kind"),
-                labels: [
-                    ("provider", interaction.provider), ("model", modelLabels.label(for: interaction.model)),
-                    ("kind", kind),
-                ]
-            ).increment(by: Int64(count))
+            let model = modelLabels.label(for: interaction.model)
+            tokenCounters.handle(LabelValues(first: interaction.provider, second: model, third: kind)) {
+                registry.makeCounter(
+                    descriptor: Self.named("chat_tokens_total", "Tokens by provider, model and kind"),
+                    labels: [("provider", interaction.provider), ("model", model), ("kind", kind)])
+            }.increment(by: Int64(count))
         }
     }
 
     /// The store's flush observer: bulk-insert latency, batch size, documents stored.
     func recordFlush(batchSize: Int, duration: Duration, stored: Int) {
-        registry.makeDurationHistogram(
-            descriptor: Self.named("chat_mongodb_write_duration_seconds", "Bulk insert latency"),
-            buckets: Self.latencyBuckets
-        ).record(duration)
+        unlabelledHistograms.handle("chat_mongodb_write_duration_seconds") {
+            registry.makeDurationHistogram(
+                descriptor: Self.named("chat_mongodb_write_duration_seconds", "Bulk insert latency"),
+                buckets: Self.latencyBuckets)
+        }.record(duration)
         registry.makeValueHistogram(
             descriptor: Self.named("chat_mongodb_batch_size", "Documents per bulk insert"),
             buckets: Self.batchBuckets

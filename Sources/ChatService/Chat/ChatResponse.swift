@@ -12,6 +12,8 @@ struct ChatResponse: Encodable, Sendable {
     /// ISO 8601 UTC with milliseconds and `Z`.
     var timestamp: String
     var usage: Usage
+    /// What the call cost (SPEC §9); omitted when the model has no price.
+    var cost: Cost?
     var latencyMs: Int
     var attempts: Int
     var fallback: Bool
@@ -21,6 +23,14 @@ struct ChatResponse: Encodable, Sendable {
         var promptTokens: Int
         var completionTokens: Int
         var totalTokens: Int
+    }
+
+    /// The call's cost in `currency` (USD), as stored in the document's `cost`.
+    struct Cost: Encodable, Sendable {
+        var currency: String
+        var input: Double
+        var output: Double
+        var total: Double
     }
 
     /// One provider attempt as reported in a 502/504 error body.

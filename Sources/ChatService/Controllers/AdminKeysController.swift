@@ -6,21 +6,27 @@ import NIOFoundationCompat
 import Persistence
 
 /// `/admin/keys`: create (the key is shown once and stored only as SHA-256), list and revoke
-/// client API keys. Registered only when `ADMIN_API_KEY` is set.
+/// client API keys, and set their limits (`PATCH`, in `AdminKeysController+Limits.swift`).
+/// Registered only when `ADMIN_API_KEY` is set.
 struct AdminKeysController: Sendable {
     let keys: APIKeyStore
     let cache: APIKeyCache
     let maxBodyBytes: Int
+    /// Reads each limited key's current window for the listing.
+    var limiter: KeyLimiter? = nil
 
     func addRoutes(to group: RouterGroup<ChatRequestContext>) {
         group.post("keys", use: create)
+        group.post("create_key", use: createFromQuery)
         group.get("keys", use: list)
         group.delete("keys/{id}", use: revoke)
+        group.patch("keys/{id}", use: patchLimits)
     }
 
     struct CreateRequest: Decodable {
         var name: String?
         var email: String?
+        var limits: KeyLimitsBody?
     }
 
     struct Created: Encodable {
@@ -29,6 +35,7 @@ struct AdminKeysController: Sendable {
         var name: String
         var email: String?
         var createdAt: String
+        var limits: KeyLimitsBody
     }
 
     struct Listed: Encodable {
@@ -39,6 +46,10 @@ struct AdminKeysController: Sendable {
         var createdAt: String
         var revokedAt: String?
         var revoked: Bool
+        var owner: String?
+        var limits: KeyLimitsBody
+        /// The current per-minute window's requests and tokens, for keys with per-minute limits.
+        var window: WindowUse?
     }
 
     struct Revoked: Encodable {
@@ -57,10 +68,11 @@ struct AdminKeysController: Sendable {
         }
         guard let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty, name.count <= 200
         else { throw APIError.invalidRequest("name is required (1 to 200 characters)") }
+        let limits = try input.limits?.validated() ?? KeyLimits()
         let key = APIKeyHash.generateKey()
         let record = APIKeyRecord(
             id: InteractionID.generate(), name: name, email: input.email, keyHash: APIKeyHash.hex(of: key),
-            keyPrefix: String(key.prefix(10)), createdAt: Date())
+            keyPrefix: String(key.prefix(10)), createdAt: Date(), limits: limits)
         do {
             try await keys.createIndexes()  // idempotent; admin writes are rare
             try await keys.insert(record)
@@ -72,7 +84,7 @@ struct AdminKeysController: Sendable {
             .created,
             Created(
                 id: record.id, key: key, name: name, email: record.email,
-                createdAt: ISO8601Timestamp.string(from: record.createdAt)))
+                createdAt: ISO8601Timestamp.string(from: record.createdAt), limits: KeyLimitsBody(limits)))
     }
 
     @Sendable func list(request: Request, context: ChatRequestContext) async throws -> Response {
@@ -82,11 +94,13 @@ struct AdminKeysController: Sendable {
         } catch {
             throw APIError.storageUnavailable("keys could not be read", error)
         }
+        let uses = try await windowUses(of: records)
         let listed = records.map {
             Listed(
                 id: $0.id, name: $0.name, email: $0.email, keyPrefix: $0.keyPrefix,
                 createdAt: ISO8601Timestamp.string(from: $0.createdAt),
-                revokedAt: $0.revokedAt.map(ISO8601Timestamp.string(from:)), revoked: $0.isRevoked)
+                revokedAt: $0.revokedAt.map(ISO8601Timestamp.string(from:)), revoked: $0.isRevoked, owner: $0.owner,
+                limits: KeyLimitsBody($0.limits), window: uses[$0.id])
         }
         return try JSONResponse.make(.ok, ["keys": listed])
     }

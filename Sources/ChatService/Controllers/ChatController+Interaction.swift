@@ -123,6 +123,9 @@ extension ChatResponse {
                 promptTokens: Int(interaction.usage.promptTokens),
                 completionTokens: Int(interaction.usage.completionTokens),
                 totalTokens: Int(interaction.usage.totalTokens)),
+            cost: interaction.cost.map {
+                Cost(currency: $0.currency, input: $0.input, output: $0.output, total: $0.total)
+            },
             latencyMs: Int(interaction.latencyMs), attempts: attempts, fallback: interaction.fallback)
     }
 }

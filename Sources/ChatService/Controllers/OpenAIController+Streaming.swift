@@ -46,6 +46,9 @@ extension OpenAIController {
         let created = Int(call.requestedAt.timeIntervalSince1970)
         let frames = StreamFrames(
             id: id, created: created, model: success.model, flavour: flavour, includeUsage: openAI.includeUsage)
+        let toolFrames = ToolCallStreamFrames(
+            id: id, created: created, model: success.model, includeUsage: openAI.includeUsage,
+            firstCallOnly: openAI.features.parallelToolCalls == false)
         let body = ResponseBody { writer in
             var events = ServerSentEventWriter(writer)
             var accumulator = CompletionAccumulator()
@@ -57,6 +60,9 @@ extension OpenAIController {
                         accumulator.add(chunk)
                         if !chunk.textDelta.isEmpty {
                             try await events.send(frames.contentChunk(chunk.textDelta))
+                        }
+                        for toolChunk in toolFrames.chunks(for: chunk.toolCalls) {
+                            try await events.send(toolChunk)
                         }
                     }
                 } catch let error as ProviderError {
@@ -76,6 +82,7 @@ extension OpenAIController {
                         completion: completion, provider: success.provider, model: success.model,
                         attempts: success.attempts, fallback: success.fallback)),
                 promptMessages: request.messages, answeredAt: Date())
+            interaction.addFeatures(of: call, completion: completion)
             switch outcome {
             case .completed:
                 break

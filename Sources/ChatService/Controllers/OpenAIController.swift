@@ -17,6 +17,8 @@ struct OpenAIController: Sendable {
     let recorder: InteractionRecorder
     let requestTimeout: Duration
     let maxBodyBytes: Int
+    /// Fetches http(s) `image_url`s (issue 15); `nil`: only `data:` URLs are accepted.
+    var imageFetcher: ImageFetcher? = nil
 
     static let chatRoute = "/v1/chat/completions"
     static let completionsRoute = "/v1/completions"
@@ -87,14 +89,19 @@ struct OpenAIController: Sendable {
             error.param = "model"
             throw error
         }
-        let call = CallRecord(
+        var call = CallRecord(
             id: id, route: flavour.route,
             userId: user ?? context.client?.name ?? "anonymous",
             prompt: openAI.lastUserMessage, messages: flavour == .chat ? openAI.messages : nil,
             requestedAt: requestedAt, started: started, requestID: context.requestID, apiKeyId: context.client?.keyId,
             stream: openAI.stream, firstProvider: target.provider, firstModel: target.model)
-        let completionRequest = CompletionRequest(messages: openAI.messages, options: openAI.options)
         let route = ProviderRoute(first: target.provider, model: target.model, allowFallback: true)
+        // Tools, response format and images (fetched now): a 400 here stores nothing.
+        let completionRequest = try await completionRequest(for: openAI, route: route, logger: logger)
+        if flavour == .chat {
+            call.messages = completionRequest.messages
+            call.features = InteractionFeatures(openAI.features)
+        }
         let deadline = started + requestTimeout
 
         if openAI.stream {
@@ -111,8 +118,11 @@ struct OpenAIController: Sendable {
             try await recorder.recordClientDisconnected(
                 result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
         }
+        var document = Interaction(
+            call: call, result: result, promptMessages: completionRequest.messages, answeredAt: Date())
+        document.addFeatures(of: call, completion: result.completion)
         let interaction = try await recorder.record(
-            result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
+            document, answered: result.isSuccess, timing: context.timing, logger: logger)
         switch result {
         case .failure(let failure):
             logger.warning(
@@ -128,7 +138,13 @@ struct OpenAIController: Sendable {
                     .ok,
                     OpenAIWire.ChatCompletion(
                         id: flavour.idPrefix + id, created: created, model: success.model,
-                        choices: [.init(message: .init(content: success.completion.text), finish_reason: finish)],
+                        choices: [
+                            .init(
+                                message: .init(
+                                    completion: success.completion,
+                                    parallelToolCalls: openAI.features.parallelToolCalls),
+                                finish_reason: finish)
+                        ],
                         usage: usage))
             case .text:
                 return try JSONResponse.make(

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import Persistence
 
-/// `GET /v1/usage?userId=&from=&to=&groupBy=model|day|provider` (SPEC §3.3): request, token and
+/// `GET /v1/usage?userId=&from=&to=&groupBy=model|day|provider|key` (SPEC §3.3): request, token, cost and
 /// error totals computed by a MongoDB aggregation. A client key sees only its own traffic; the
 /// admin key (or an open service) sees everything.
 struct UsageController: Sendable {
@@ -22,6 +22,8 @@ struct UsageController: Sendable {
         var promptTokens: Int
         var completionTokens: Int
         var totalTokens: Int
+        /// USD, the sum of the calls' stored `cost.total` (SPEC §9).
+        var cost: Double
         var errors: Int
 
         init(_ totals: UsageTotals, key: String? = nil) {
@@ -30,6 +32,7 @@ struct UsageController: Sendable {
             promptTokens = totals.promptTokens
             completionTokens = totals.completionTokens
             totalTokens = totals.totalTokens
+            cost = totals.cost
             errors = totals.errors
         }
     }
@@ -54,7 +57,8 @@ struct UsageController: Sendable {
         }
         if let groupBy = parameters["groupBy"].map(String.init), !groupBy.isEmpty {
             guard let grouping = UsageQuery.Grouping(rawValue: groupBy) else {
-                throw APIError.invalidRequest("groupBy must be one of model, day, provider")
+                let names = UsageQuery.Grouping.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.invalidRequest("groupBy must be one of \(names)")
             }
             query.groupBy = grouping
         }

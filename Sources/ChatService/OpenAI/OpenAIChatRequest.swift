@@ -10,6 +10,10 @@ struct OpenAIChatRequest: Sendable {
     var stream: Bool
     var includeUsage: Bool
     var user: String?
+    /// Tools, tool choice and response format (chat completions only).
+    var features = Features()
+    /// Images by message index, in order; http(s) ones are fetched before any provider is called.
+    var images: [Int: [ImageSource]] = [:]
 
     /// The last user message: what `prompt` holds in the stored document.
     var lastUserMessage: String {
@@ -24,24 +28,22 @@ extension OpenAIChatRequest {
         guard let model = wire.fields.model, !model.allSatisfy(\.isWhitespace) else {
             throw .invalidRequest("you must provide a model parameter", param: "model")
         }
-        guard let rawMessages = wire.fields.messages, !rawMessages.isEmpty else {
+        guard wire.fields.messages?.isEmpty == false else {
             throw .invalidRequest("messages must be a non-empty array", param: "messages")
         }
-        var messages: [ChatMessage] = []
-        for (index, message) in rawMessages.enumerated() {
-            let role: ChatMessage.Role
-            switch message.role {
-            case "system", "developer": role = .system
-            case "user": role = .user
-            case "assistant": role = .assistant
-            default:
-                throw .invalidRequest(
-                    "messages[\(index)].role \"\(message.role ?? "")\" is not supported (system, developer, user, assistant)",
-                    param: "messages[\(index)].role")
-            }
-            messages.append(ChatMessage(role: role, content: try message.text(index: index)))
+        // Messages, tools and formats are read from the body again with member order kept
+        // (`OpenAIChatRequest+Messages`, `+Tools`).
+        let json: JSONValue
+        do throws(JSONValue.ParseError) {
+            json = try JSONValue(parsing: body)
+        } catch {
+            throw .invalidRequest("the body is not valid JSON")
         }
+        let (messages, images) = try Self.messages(from: json)
+        let features = try Self.features(from: json)
         try self.init(model: model, messages: messages, options: try wire.shared.options(), shared: wire.shared)
+        self.features = features
+        self.images = images
     }
 
     /// Parses a legacy completions body (`prompt` must be one string).
@@ -183,26 +185,6 @@ private struct StreamOptionsWire: Decodable {
 private struct MessageWire: Decodable {
     var role: String?
     var content: ContentWire?
-
-    func text(index: Int) throws(APIError) -> String {
-        switch content {
-        case nil:
-            throw .invalidRequest("messages[\(index)].content is required", param: "messages[\(index)].content")
-        case .string(let text):
-            return text
-        case .other(let parts):
-            var texts: [String] = []
-            for part in parts {
-                guard part.type == "text", let text = part.text else {
-                    throw .invalidRequest(
-                        "messages[\(index)].content: only text parts are supported, got \"\(part.type ?? "")\"",
-                        param: "messages[\(index)].content")
-                }
-                texts.append(text)
-            }
-            return texts.joined(separator: "\n")
-        }
-    }
 }
 
 /// Message `content`: a string or a list of typed parts.

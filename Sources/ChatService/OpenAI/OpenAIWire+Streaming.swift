@@ -47,6 +47,21 @@ extension OpenAIWire {
         struct Delta: Encodable, Sendable {
             var role: String?
             var content: String?
+            var tool_calls: [ToolCallDelta]?
+        }
+
+        /// One piece of a streamed call: `index` always; `id`, `type` and `function.name` on its
+        /// first piece; `function.arguments` fragments after.
+        struct ToolCallDelta: Encodable, Sendable {
+            var index: Int
+            var id: String?
+            var type: String?
+            var function: Function
+
+            struct Function: Encodable, Sendable {
+                var name: String?
+                var arguments: String?
+            }
         }
     }
 }

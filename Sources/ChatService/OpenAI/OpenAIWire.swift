@@ -25,10 +25,24 @@ enum OpenAIWire {
             var finish_reason: String
         }
 
+        /// `content` is `null` when the answer is tool calls only; `tool_calls` is left out
+        /// when there are none, as OpenAI does.
         struct Message: Encodable {
             var role = "assistant"
-            var content: String
+            @EncodedAsNull var content: String?
             @EncodedAsNull var refusal: String? = nil
+            var tool_calls: [ToolCall]? = nil
+        }
+
+        struct ToolCall: Encodable {
+            var id: String
+            var type = "function"
+            var function: Function
+
+            struct Function: Encodable {
+                var name: String
+                var arguments: String
+            }
         }
     }
 

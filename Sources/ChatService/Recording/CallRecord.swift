@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import Providers
 
 /// What the HTTP layer knows about one call before any provider answers: everything of the
@@ -20,4 +21,6 @@ struct CallRecord: Sendable {
     /// The provider and model tried first, for the document of a call that never reached one.
     var firstProvider: ProviderName
     var firstModel: String
+    /// Tools, tool choice and response format of a chat completion (issue 15); `nil` otherwise.
+    var features: InteractionFeatures? = nil
 }

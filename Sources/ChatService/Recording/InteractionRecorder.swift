@@ -10,6 +10,8 @@ import Providers
 struct InteractionRecorder: Sendable {
     let log: any InteractionLog
     let metrics: ServiceMetrics
+    /// Prices every recorded call (SPEC §9).
+    var pricing = CallPricing()
 
     /// Refuses a call up front (503 with Retry-After) when MongoDB is known to be down and the
     /// spool is full or unwritable, so no provider is paid for an answer that cannot be kept.
@@ -31,14 +33,20 @@ struct InteractionRecorder: Sendable {
         logger: Logger
     ) async throws(APIError) -> Interaction {
         let interaction = Interaction(call: call, result: result, promptMessages: promptMessages, answeredAt: Date())
-        try await record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
-        return interaction
+        return try await record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
     }
 
+    /// Prices `interaction` (unless it already carries a cost), records it and returns what was recorded.
+    @discardableResult
     func record(
         _ interaction: Interaction, answered: Bool, timing: RequestTiming, logger: Logger
-    ) async throws(APIError) {
+    ) async throws(APIError) -> Interaction {
+        let interaction = pricing.priced(interaction)
         metrics.recordCall(interaction)
+        metrics.recordCost(interaction)
+        // A limited key's call counts its real tokens and cost against the key's limits (SPEC §10).
+        await LimitAdmission.current?.settle(
+            tokens: Int(interaction.usage.totalTokens), cost: interaction.cost?.total ?? 0, logger: logger)
         let storeStarted = ContinuousClock.now
         defer { timing.addStore(since: storeStarted) }
         do {
@@ -52,5 +60,6 @@ struct InteractionRecorder: Sendable {
                 "could not store the document of a failed call",
                 metadata: ["error": "\(error)", "interaction_id": "\(interaction.id)"])
         }
+        return interaction
     }
 }

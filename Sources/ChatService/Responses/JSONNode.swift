@@ -19,9 +19,9 @@ final class JSONNode {
     private var kind = Kind.empty
     /// The array's elements, or the object's values in key order.
     private var children: [JSONNode] = []
-    /// The object's keys, parallel to `children`.
+    /// The object's keys, parallel to `children`. Searched linearly: objects here have a few
+    /// dozen keys at most, where comparing short strings beats hashing them.
     private var keys: [String] = []
-    private var indexOfKey: [String: Int] = [:]
 
     var count: Int { children.count }
 
@@ -47,10 +47,9 @@ final class JSONNode {
     func child(forKey key: String) -> JSONNode {
         become(.object)
         let node = JSONNode()
-        if let index = indexOfKey[key] {
+        if let index = keys.firstIndex(of: key) {
             children[index] = node
         } else {
-            indexOfKey[key] = children.count
             keys.append(key)
             children.append(node)
         }
@@ -72,7 +71,6 @@ final class JSONNode {
             kind = container
             children = []
             keys = []
-            indexOfKey = [:]
         }
     }
 

@@ -32,10 +32,16 @@ public final class MongoCollection {
 
     /// `insert_many` with `{ordered: false}` (or `true`: stop at the first failing document) and
     /// the collection's write concern (journaled unless the URI says otherwise).
+    /// `validate: false` skips libmongoc's client-side check of every document (UTF-8 of every
+    /// string, no empty, dotted or `$` keys: a walk of each document before it is sent) for
+    /// documents this process built itself; the server still checks what it stores.
     /// Never throws: a partial failure must be untangled per document by the caller.
-    public func insertMany(_ documents: [BSONDocument], ordered: Bool = false) -> InsertManyOutcome {
+    public func insertMany(
+        _ documents: [BSONDocument], ordered: Bool = false, validate: Bool = true
+    ) -> InsertManyOutcome {
         let options = BSONDocument()
         options.append("ordered", bool: ordered)
+        if !validate { options.append("validate", bool: false) }
         let reply = BSONDocument.outParameter()
         var error = bson_error_t()
         var pointers: [OpaquePointer?] = documents.map { $0.pointer }

@@ -12,10 +12,14 @@ public struct APIKeyRecord: Sendable, Equatable {
     public var keyPrefix: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// The `users` id of the account that owns the key (a key from `/register` or `/login`).
+    public var owner: String?
+    /// Rate limits and budgets (SPEC §10); empty when the key may spend without bound.
+    public var limits: KeyLimits
 
     public init(
         id: String, name: String, email: String?, keyHash: String, keyPrefix: String, createdAt: Date,
-        revokedAt: Date? = nil
+        revokedAt: Date? = nil, owner: String? = nil, limits: KeyLimits = KeyLimits()
     ) {
         self.id = id
         self.name = name
@@ -24,6 +28,8 @@ public struct APIKeyRecord: Sendable, Equatable {
         self.keyPrefix = keyPrefix
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.owner = owner
+        self.limits = limits
     }
 
     public var isRevoked: Bool { revokedAt != nil }

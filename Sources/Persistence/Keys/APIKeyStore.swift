@@ -39,6 +39,8 @@ public final class APIKeyStore: Sendable {
             document.append("keyPrefix", string: record.keyPrefix)
             document.append("createdAt", date: record.createdAt)
             if let revokedAt = record.revokedAt { document.append("revokedAt", date: revokedAt) }
+            if let owner = record.owner { document.append("owner", string: owner) }
+            if !record.limits.isEmpty { document.append("limits", document: Self.limitsDocument(record.limits)) }
             try collection.insertOne(document)
         }
     }
@@ -67,7 +69,7 @@ public final class APIKeyStore: Sendable {
     }
 
     /// The keys matching the filter `makeFilter` builds (on the thread pool, where BSON lives).
-    private func find(
+    func find(
         _ makeFilter: @escaping @Sendable (BSONDocument) -> Void
     ) async throws(PersistenceError) -> [APIKeyRecord] {
         let rows = try await database.perform(in: Self.collectionName) {
@@ -88,7 +90,8 @@ public final class APIKeyStore: Sendable {
         return APIKeyRecord(
             id: id, name: name, email: fields["email"]?.string, keyHash: keyHash,
             keyPrefix: fields["keyPrefix"]?.string ?? "", createdAt: Self.date(createdAt),
-            revokedAt: fields["revokedAt"]?.dateMilliseconds.map(Self.date))
+            revokedAt: fields["revokedAt"]?.dateMilliseconds.map(Self.date), owner: fields["owner"]?.string,
+            limits: fields["limits"]?.document.map(Self.limits(from:)) ?? KeyLimits())
     }
 
     private static func date(_ milliseconds: Int64) -> Date {

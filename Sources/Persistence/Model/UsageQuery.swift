@@ -7,11 +7,15 @@ public struct UsageQuery: Sendable, Equatable {
         case model
         case day
         case provider
+        /// By client key (`apiKeyId`); calls made without a key are grouped under `""`.
+        case key
     }
 
     public var userId: String?
     /// Only interactions made with this client key (a client key sees only its own traffic).
     public var apiKeyId: String?
+    /// Only interactions made with one of these keys (an account's keys, `GET /user/usage`).
+    public var apiKeyIds: [String]?
     /// Inclusive lower bound on `timestamp`.
     public var from: Date?
     /// Exclusive upper bound on `timestamp`.
@@ -38,14 +42,20 @@ public struct UsageTotals: Sendable, Equatable {
     public var completionTokens: Int
     public var totalTokens: Int
     public var errors: Int
+    /// The sum of the calls' `cost.total` (USD); unpriced calls add nothing.
+    public var cost: Double
 
-    public init(key: String?, requests: Int, promptTokens: Int, completionTokens: Int, totalTokens: Int, errors: Int) {
+    public init(
+        key: String?, requests: Int, promptTokens: Int, completionTokens: Int, totalTokens: Int, errors: Int,
+        cost: Double = 0
+    ) {
         self.key = key
         self.requests = requests
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.totalTokens = totalTokens
         self.errors = errors
+        self.cost = cost
     }
 
     public static func zero(key: String?) -> UsageTotals {

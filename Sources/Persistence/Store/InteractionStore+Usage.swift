@@ -16,7 +16,7 @@ extension InteractionStore {
                 return UsageTotals(
                     key: fields["_id"]?.string, requests: count("requests"), promptTokens: count("promptTokens"),
                     completionTokens: count("completionTokens"), totalTokens: count("totalTokens"),
-                    errors: count("errors"))
+                    errors: count("errors"), cost: fields["cost"]?.double ?? 0)
             }
         }
         var total = UsageTotals.zero(key: nil)
@@ -26,6 +26,7 @@ extension InteractionStore {
             total.completionTokens += group.completionTokens
             total.totalTokens += group.totalTokens
             total.errors += group.errors
+            total.cost += group.cost
         }
         return (total, query.groupBy == nil ? [] : groups)
     }
@@ -36,6 +37,9 @@ extension InteractionStore {
         var match: [String] = []
         if let userId = query.userId { match.append("\"userId\": \(jsonString(userId))") }
         if let apiKeyId = query.apiKeyId { match.append("\"apiKeyId\": \(jsonString(apiKeyId))") }
+        if let apiKeyIds = query.apiKeyIds {
+            match.append("\"apiKeyId\": {\"$in\": [\(apiKeyIds.map(jsonString).joined(separator: ", "))]}")
+        }
         var range: [String] = []
         if let from = query.from { range.append("\"$gte\": \(jsonDate(from))") }
         if let to = query.to { range.append("\"$lt\": \(jsonDate(to))") }
@@ -46,6 +50,7 @@ extension InteractionStore {
         case nil: key = "null"
         case .model: key = "\"$model\""
         case .provider: key = "\"$provider\""
+        case .key: key = "\"$apiKeyId\""
         case .day: key = #"{"$dateToString": {"format": "%Y-%m-%d", "date": "$timestamp"}}"#
         }
         return """
@@ -55,7 +60,8 @@ extension InteractionStore {
                 "promptTokens": {"$sum": "$usage.promptTokens"},
                 "completionTokens": {"$sum": "$usage.completionTokens"},
                 "totalTokens": {"$sum": "$usage.totalTokens"},
-                "errors": {"$sum": {"$cond": [{"$eq": ["$status", "error"]}, 1, 0]}}}},
+                "errors": {"$sum": {"$cond": [{"$eq": ["$status", "error"]}, 1, 0]}},
+                "cost": {"$sum": "$cost.total"}}},
               {"$sort": {"_id": 1}}
             ]}
             """

@@ -110,7 +110,7 @@ public struct ProviderChain: Sendable {
             async throws(ProviderError) -> Value
     ) async -> Result<Outcome<Value>, ChainFailure> {
         let hops = hops(for: route)
-        guard let firstHop = hops.first else {
+        guard !hops.isEmpty else {
             let pinned = route.first?.rawValue ?? "?"
             return .failure(
                 ChainFailure(
@@ -124,6 +124,19 @@ public struct ProviderChain: Sendable {
                 )
             )
         }
+        return await run(hops: hops, deadline: deadline, logger: logger, attempt: makeAttempt)
+    }
+
+    /// The loop itself over a non-empty list of hops (`run(route:…)`'s, or one built for
+    /// embeddings or images, which ask every hop for the same model).
+    func run<Value: Sendable>(
+        hops: [Hop],
+        deadline: ContinuousClock.Instant,
+        logger: Logger,
+        attempt makeAttempt: (_ provider: any ChatProvider, _ model: String, _ timeout: Duration)
+            async throws(ProviderError) -> Value
+    ) async -> Result<Outcome<Value>, ChainFailure> {
+        let firstHop = hops[0]
         var attempts: [ProviderAttempt] = []
         /// Set when a provider was abandoned because its next backoff would end after the deadline.
         var cutShortByDeadline = false

@@ -76,6 +76,9 @@ public final class ProviderDouble: Sendable {
     private let channel: any Channel
     private let state: Mutex<State>
     private let responder: ProviderDoubleResponder
+    /// Ollama's simulated model memory: what `/api/ps` lists, loads, unloads and the most heavy
+    /// models resident at once.
+    public let ollamaResidency: OllamaResidencySimulator
 
     /// `http://127.0.0.1:<port>`, without a trailing slash; use it as every provider's base URL.
     public var baseURL: String { "http://\(configuration.host):\(port)" }
@@ -85,7 +88,9 @@ public final class ProviderDouble: Sendable {
         self.channel = channel
         self.port = port
         self.state = Mutex(State())
-        self.responder = ProviderDoubleResponder(configuration: configuration)
+        let residency = OllamaResidencySimulator()
+        self.ollamaResidency = residency
+        self.responder = ProviderDoubleResponder(configuration: configuration, ollamaResidency: residency)
     }
 
     /// Binds and starts serving.
@@ -213,8 +218,16 @@ public final class ProviderDouble: Sendable {
             }
             return state.script.remove(at: index)
         }
+        if method == .POST, request.path == "/api/show" {
+            return responder.ollamaShow(request)
+        }
+        if let image = Self.sampleImageReply(method: method, path: request.path) {
+            return image
+        }
         if let route {
-            var reply = responder.generation(route: route, request: request, query: query, behaviour: behaviour)
+            var reply =
+                responder.featureReply(route: route, request: request, query: query, behaviour: behaviour)
+                ?? responder.generation(route: route, request: request, query: query, behaviour: behaviour)
             if configuration.recordsRequests {
                 let exchange = ProviderDoubleExchange(route: route, uri: request.uri, totalChunks: reply.chunks.count)
                 reply.exchangeID = state.withLock { state in

@@ -12,8 +12,12 @@ extension ProviderDoubleResponder {
         {
             return .gemini
         }
-        if path == "/api/chat" { return .ollama }
+        if path == "/api/chat" || path == "/api/generate" { return .ollama }
         if path == "/v1/chat/completions" || path == "/chat/completions" { return .openai }
+        // Embeddings and images are scripted like generation in the same dialect.
+        if path.hasPrefix("/v1beta/models/"), isEmbeddingPath(path) { return .gemini }
+        if path == "/api/embed" { return .ollama }
+        if path == "/v1/embeddings" || path == "/embeddings" || isImagePath(path) { return .openai }
         return nil
     }
 
@@ -62,6 +66,8 @@ extension ProviderDoubleResponder {
                 ]
             }
             return .json(.ok, ["models": models])
+        case "/api/ps":
+            return ollamaRunningListing()
         case "/v1/models", "/models":
             let models = configuration.openAIModels.map { name -> [String: Any] in
                 ["id": name, "object": "model", "created": 1_767_348_000, "owned_by": "library"]

@@ -18,6 +18,7 @@ extension ProviderDoubleResponder {
             guard let last = contents.last(where: { ($0["role"] as? String ?? "user") == "user" }) else { return "" }
             return ((last["parts"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }.joined()
         case .ollama, .openai:
+            if let prompt = json["prompt"] as? String { return prompt }  // Ollama's /api/generate
             let messages = (json["messages"] as? [[String: Any]]) ?? []
             guard let last = messages.last(where: { $0["role"] as? String == "user" }) else { return "" }
             return contentText(last["content"])
@@ -40,6 +41,7 @@ extension ProviderDoubleResponder {
             }
         case .ollama, .openai:
             texts = ((json["messages"] as? [[String: Any]]) ?? []).map { contentText($0["content"]) }
+            if let prompt = json["prompt"] as? String { texts.append(prompt) }  // Ollama's /api/generate
         }
         return max(1, texts.map(wordCount).reduce(0, +))
     }

@@ -6,6 +6,8 @@ import NIOHTTP1
 /// echo answer, scripted successes and errors, streams, and the model-listing endpoints.
 struct ProviderDoubleResponder: Sendable {
     var configuration: ProviderDouble.Configuration
+    /// Ollama's model memory (`ProviderDoubleResponder+Residency.swift`).
+    var ollamaResidency = OllamaResidencySimulator()
 
     // MARK: Generation
 
@@ -29,6 +31,7 @@ struct ProviderDoubleResponder: Sendable {
                 reply.headers.replaceOrAdd(name: "retry-after-ms", value: retryAfterMs)
             }
         }
+        if route == .ollama { reply = ollamaResidencyApplied(to: reply, request: request) }
         return reply
     }
 
@@ -58,7 +61,9 @@ struct ProviderDoubleResponder: Sendable {
             guard json != nil else {
                 return geminiError(400, message: "Invalid JSON payload received.")
             }
-            if configuration.restrictsModels, !configuration.geminiModels.contains(model) {
+            if configuration.restrictsModels, !configuration.geminiModels.contains(model),
+                !configuration.geminiEmbeddingModels.contains(model)
+            {
                 return geminiError(
                     404,
                     message:
@@ -72,6 +77,11 @@ struct ProviderDoubleResponder: Sendable {
             }
             if configuration.restrictsModels, !configuration.ollamaModels.contains(model) {
                 return ollamaError(404, message: "model '\(model)' not found")
+            }
+            if behaviour == nil || behaviour?.kind == .success,
+                let reply = Self.ollamaLoadOrUnload(path: request.path, json: json)
+            {
+                return reply
             }
         case .openai:
             guard let json else {
@@ -147,6 +157,10 @@ struct ProviderDoubleResponder: Sendable {
         behaviour: ProviderDoubleBehaviour,
         failingMidStream: Bool = false
     ) -> ProviderDoubleReply {
+        if Self.isEmbeddingPath(request.path) {
+            return embeddingSuccess(route: route, request: request, json: json, behaviour: behaviour)
+        }
+        if Self.isImagePath(request.path) { return imageSuccess(request: request, json: json, behaviour: behaviour) }
         let prompt = Self.lastUserText(route: route, json: json)
         let text = behaviour.chunks?.joined() ?? behaviour.text ?? "Echo: \(prompt)"
         let promptTokens = behaviour.promptTokens ?? Self.promptWords(route: route, json: json)

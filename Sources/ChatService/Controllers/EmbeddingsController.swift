@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Persistence
+import Providers
+
+/// `POST /v1/embeddings` (SPEC §3.2, protocols.md §3.6): OpenAI's shape in and out, served by any
+/// provider kind that can embed (OpenAI-compatible, Ollama `/api/embed`, Gemini
+/// `batchEmbedContents`) with the chain's retry and fallback; every call is stored with
+/// `extra.count`/`extra.dimensions` and never its vectors.
+struct EmbeddingsController: Sendable {
+    let chain: ProviderChain
+    let catalog: ModelCatalog
+    let recorder: InteractionRecorder
+    let requestTimeout: Duration
+    let maxBodyBytes: Int
+
+    static let route = "/v1/embeddings"
+
+    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
+        group.post("embeddings", use: embeddings)
+    }
+
+    @Sendable func embeddings(request: Request, context: ChatRequestContext) async throws -> Response {
+        let requestedAt = Date()
+        let started = ContinuousClock.now
+        let id = InteractionID.generate()
+        var logger = context.logger
+        logger[metadataKey: "interaction_id"] = .string(id)
+
+        var request = request
+        let body = try await request.collectBody(limit: maxBodyBytes)
+        let embedding = try OpenAIEmbeddingRequest(json: body.readableBytesView)
+        try recorder.admit(logger: logger)
+
+        let route = try await route(for: embedding.model, logger: logger, timing: context.timing)
+        let call = CallRecord(
+            id: id, route: Self.route, userId: embedding.user ?? context.client?.name ?? "anonymous",
+            prompt: embedding.prompt, messages: nil, requestedAt: requestedAt, started: started,
+            requestID: context.requestID, apiKeyId: context.client?.keyId, stream: false,
+            firstProvider: route.first ?? chain.embeddingProviders[0].name, firstModel: embedding.model)
+
+        let upstreamStarted = ContinuousClock.now
+        let result = await chain.embed(
+            EmbeddingRequest(inputs: embedding.inputs, dimensions: embedding.dimensions), route: route,
+            deadline: started + requestTimeout, logger: logger)
+        context.timing.addUpstream(since: upstreamStarted)
+
+        let answered = try? result.get()
+        let usage = InteractionUsage(inputTokens: answered?.value.usage?.promptTokens, estimating: embedding.inputs)
+        let extra = answered.map {
+            InteractionExtra.embeddings(
+                count: Int32(clamping: $0.value.vectors.count), dimensions: Int32(clamping: $0.value.dimensions))
+        }
+        let interaction = Interaction(call: call, answer: result, usage: usage, extra: extra, answeredAt: Date())
+        try await recorder.record(interaction, answered: answered != nil, timing: context.timing, logger: logger)
+        switch result {
+        case .failure(let failure):
+            logger.warning(
+                "embeddings failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
+            throw APIError(openAIFailure: failure)
+        case .success(let answer):
+            var buffer = ByteBuffer()
+            EmbeddingListBody.write(
+                answer.value, model: answer.model, format: embedding.encodingFormat,
+                promptTokens: Int(usage.promptTokens), into: &buffer)
+            return Response(
+                status: .ok, headers: [.contentType: JSONResponse.contentType], body: .init(byteBuffer: buffer))
+        }
+    }
+
+    /// The provider a `model` goes to first: the one that serves it (`provider/model`, a default,
+    /// a listed model), else the first provider that can embed, asked for the model as named
+    /// (Gemini, for one, does not list its embedding models as chat models). A provider that
+    /// cannot embed is a 400 naming it.
+    private func route(
+        for model: String, logger: Logger, timing: RequestTiming
+    ) async throws(APIError)
+        -> ProviderRoute
+    {
+        let embedders = chain.embeddingProviders
+        guard !embedders.isEmpty else {
+            throw .invalidRequest(
+                "no configured provider can embed texts (PROVIDERS = \(chain.providers.map { "\($0.name)" }.joined(separator: ",")))",
+                param: "model")
+        }
+        let resolveStarted = ContinuousClock.now
+        let resolved = await catalog.resolve(model, logger: logger)
+        timing.addUpstream(since: resolveStarted)
+        guard let resolved else { return ProviderRoute(first: nil, model: model, allowFallback: true) }
+        guard embedders.contains(where: { $0.name == resolved.provider }) else {
+            throw .invalidRequest(
+                "the model `\(model)` is served by provider \(resolved.provider), which cannot embed texts",
+                param: "model")
+        }
+        return ProviderRoute(first: resolved.provider, model: resolved.model, allowFallback: true)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Persistence
+import Providers
+
+/// `POST /v1/images/generations` (SPEC §3.2, protocols.md §5.3) for OpenAI-compatible and Azure
+/// upstreams, with the chain's retry and fallback over the providers that can draw; every call is
+/// stored with its prompt and `extra.n/size/quality` (and cost, when priced), never the images.
+struct ImagesController: Sendable {
+    let chain: ProviderChain
+    let catalog: ModelCatalog
+    let recorder: InteractionRecorder
+    let requestTimeout: Duration
+    let maxBodyBytes: Int
+
+    static let route = "/v1/images/generations"
+
+    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
+        group.post("images/generations", use: generate)
+    }
+
+    @Sendable func generate(request: Request, context: ChatRequestContext) async throws -> Response {
+        let requestedAt = Date()
+        let started = ContinuousClock.now
+        let id = InteractionID.generate()
+        var logger = context.logger
+        logger[metadataKey: "interaction_id"] = .string(id)
+
+        var request = request
+        let body = try await request.collectBody(limit: maxBodyBytes)
+        let images = try OpenAIImageRequest(json: body.readableBytesView)
+        let route = try await route(for: images.model, logger: logger, timing: context.timing)
+        try recorder.admit(logger: logger)
+
+        let call = CallRecord(
+            id: id, route: Self.route, userId: images.user ?? context.client?.name ?? "anonymous",
+            prompt: images.prompt, messages: nil, requestedAt: requestedAt, started: started,
+            requestID: context.requestID, apiKeyId: context.client?.keyId, stream: false,
+            firstProvider: route.first ?? chain.imageProviders[0].name, firstModel: images.model)
+        let upstreamStarted = ContinuousClock.now
+        let result = await chain.generateImages(
+            images.providerRequest, route: route, deadline: started + requestTimeout, logger: logger)
+        context.timing.addUpstream(since: upstreamStarted)
+
+        let answered = try? result.get()
+        let usage = answered?.value.usage.map {
+            InteractionUsage(
+                promptTokens: Int32(clamping: $0.promptTokens), completionTokens: Int32(clamping: $0.completionTokens),
+                totalTokens: Int32(clamping: $0.totalTokens))
+        }
+        let extra = InteractionExtra.images(
+            n: Int32(clamping: answered?.value.images.count ?? images.n), size: images.size,
+            quality: images.storedQuality)
+        let interaction = Interaction(
+            call: call, answer: result, usage: usage ?? .zero, extra: extra, answeredAt: Date())
+        try await recorder.record(interaction, answered: answered != nil, timing: context.timing, logger: logger)
+        switch result {
+        case .failure(let failure):
+            logger.warning(
+                "image generation failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
+            throw APIError(openAIFailure: failure)
+        case .success(let answer):
+            return try JSONResponse.make(
+                .ok,
+                OpenAIWire.ImagesResponse(
+                    created: answer.value.created,
+                    data: answer.value.images.map {
+                        .init(url: $0.url, b64_json: $0.base64JSON, revised_prompt: $0.revisedPrompt)
+                    },
+                    usage: answer.value.usage.map {
+                        .init(
+                            input_tokens: $0.promptTokens, output_tokens: $0.completionTokens,
+                            total_tokens: $0.totalTokens)
+                    }))
+        }
+    }
+
+    /// The provider a `model` goes to first: the one that serves it when it can draw, else the
+    /// first provider that can (image models are rarely listed). No provider able to draw, or a
+    /// model served by one that cannot, is a 400 naming the provider.
+    private func route(
+        for model: String, logger: Logger, timing: RequestTiming
+    ) async throws(APIError)
+        -> ProviderRoute
+    {
+        let painters = chain.imageProviders
+        guard !painters.isEmpty else {
+            let configured = chain.providers.map { "\($0.name)" }.joined(separator: ", ")
+            throw .invalidRequest(
+                "no configured provider can generate images (configured: \(configured)); image generation needs an OpenAI-compatible or Azure provider",
+                param: "model")
+        }
+        let resolveStarted = ContinuousClock.now
+        let resolved = await catalog.resolve(model, logger: logger)
+        timing.addUpstream(since: resolveStarted)
+        guard let resolved else { return ProviderRoute(first: nil, model: model, allowFallback: true) }
+        guard painters.contains(where: { $0.name == resolved.provider }) else {
+            throw .invalidRequest(
+                "the model `\(model)` is served by provider \(resolved.provider), which cannot generate images; image generation needs an OpenAI-compatible or Azure provider",
+                param: "model")
+        }
+        return ProviderRoute(first: resolved.provider, model: resolved.model, allowFallback: true)
+    }
+}

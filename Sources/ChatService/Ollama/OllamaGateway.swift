@@ -1,0 +1,49 @@
+import Hummingbird
+import Logging
+import Providers
+import ServiceLifecycle
+
+/// The Ollama-native gateway of SPEC §7, put together once for `buildApplication`: the model
+/// residency of the first `ollama`-kind provider, its always-on watch, and the `/api/*` and
+/// `/preload` routes (client key required when keys are on; errors in Ollama's shape).
+struct OllamaGateway: Sendable {
+    let residency: ModelResidency
+    let native: OllamaNativeController
+    let models: OllamaModelsController
+    /// `nil` when no `ollama`-kind provider is configured (the routes then answer 502).
+    let residencyService: ModelResidencyService?
+
+    init(
+        chain: ProviderChain, settings: ModelResidencySettings, recorder: InteractionRecorder, metrics: ServiceMetrics,
+        clock: ProviderClock, requestTimeout: Duration, maxBodyBytes: Int, logger: Logger
+    ) {
+        let primary = chain.ollamaProviders.first
+        // Without an Ollama server there is nothing to keep resident; the routes say so (502).
+        let backend: any OllamaResidencyBackend = primary ?? UnconfiguredOllama()
+        let residency = ModelResidency(
+            settings: settings, backend: backend, clock: clock, callTimeout: chain.providerTimeout, metrics: metrics)
+        self.residency = residency
+        native = OllamaNativeController(
+            chain: chain, residency: residency, recorder: recorder, requestTimeout: requestTimeout,
+            maxBodyBytes: maxBodyBytes)
+        models = OllamaModelsController(
+            chain: chain, residency: residency, requestTimeout: requestTimeout, maxBodyBytes: maxBodyBytes)
+        residencyService = primary.map { _ in ModelResidencyService(residency: residency, clock: clock, logger: logger)
+        }
+        if primary == nil, !settings.alwaysOnModels.isEmpty || !settings.heavyModels.isEmpty {
+            logger.warning("ALWAYS_ON_MODELS/HEAVY_MODELS are set but PROVIDERS has no ollama-kind provider")
+        }
+    }
+
+    /// The background services: the always-on watch, when there is an Ollama server.
+    var services: [any Service] { residencyService.map { [$0] } ?? [] }
+
+    /// `/api/chat`, `/api/generate`, `/api/tags`, `/api/ps`, `/api/available_models` and
+    /// `/preload`, behind `authenticator`.
+    func addRoutes(to router: Router<ChatRequestContext>, authenticator: some RouterMiddleware<ChatRequestContext>) {
+        let api = router.group("api").add(middleware: OllamaErrorMiddleware()).add(middleware: authenticator)
+        native.addRoutes(to: api)
+        let preload = router.group("preload").add(middleware: OllamaErrorMiddleware()).add(middleware: authenticator)
+        models.addRoutes(api: api, preload: preload)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Persistence
+import Providers
+
+/// Ollama's own generation API for Ollama clients (SPEC §7, protocols.md §2): `POST /api/chat`
+/// and `POST /api/generate`, streamed as NDJSON unless `"stream": false`. The body goes upstream
+/// with every field the client sent (plus the default `keep_alive`), the answer comes back byte
+/// for byte; in between the gateway authenticates, keeps model residency, retries and falls back
+/// among the `ollama`-kind providers until the first byte, and stores the call.
+struct OllamaNativeController: Sendable {
+    let chain: ProviderChain
+    let residency: ModelResidency
+    let recorder: InteractionRecorder
+    let requestTimeout: Duration
+    let maxBodyBytes: Int
+
+    static let userIDHeader = HTTPField.Name("X-User-Id")!
+
+    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
+        group.post("chat") { request, context in try await handle(.chat, request: request, context: context) }
+        group.post("generate") { request, context in try await handle(.generate, request: request, context: context) }
+    }
+
+    private func handle(
+        _ endpoint: OllamaNativeEndpoint, request: Request, context: ChatRequestContext
+    ) async throws -> Response {
+        let requestedAt = Date()
+        let started = ContinuousClock.now
+        let id = InteractionID.generate()
+        var request = request
+        let bytes = try await request.collectBody(limit: maxBodyBytes)
+        var native = try OllamaNativeRequest(endpoint: endpoint, json: bytes.readableBytesView)
+        native.setKeepAliveIfAbsent(residency.defaultKeepAlive(for: native.model))
+        try recorder.admit(logger: context.logger)
+
+        var logger = context.logger
+        logger[metadataKey: "interaction_id"] = .string(id)
+        let userID = request.headers[Self.userIDHeader].flatMap { $0.isEmpty ? nil : $0 }
+        let call = CallRecord(
+            id: id, route: endpoint.rawValue, userId: userID ?? context.client?.name ?? "anonymous",
+            prompt: native.prompt, messages: nil, requestedAt: requestedAt, started: started,
+            requestID: context.requestID, apiKeyId: context.client?.keyId, stream: native.stream,
+            firstProvider: chain.ollamaProviders.first?.name ?? chain.providerNames[0], firstModel: native.model)
+        let deadline = started + requestTimeout
+
+        let lease: HeavyModelLease?
+        do throws(ModelResidencyError) {
+            lease = try await residency.prepare(model: native.model, deadline: deadline, logger: logger)
+        } catch {
+            let failure = ChainFailure(
+                reason: error.kind == .timedOut ? .deadlineExceeded : .allProvidersFailed, attempts: [],
+                provider: call.firstProvider, model: native.model, message: error.message, retryAfter: nil)
+            try await record(.failure(failure), call: call, native: native, timing: context.timing, logger: logger)
+            throw APIError(residency: error)
+        }
+        if native.stream {
+            return try await stream(
+                native, call: call, lease: lease, deadline: deadline, context: context, logger: logger)
+        }
+        defer { lease?.release() }
+        let upstreamStarted = ContinuousClock.now
+        let result = await chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
+            ollama, timeout throws(ProviderError) in
+            try await ollama.native(endpoint, body: native.body, model: native.model, timeout: timeout, logger: logger)
+        }
+        context.timing.addUpstream(since: upstreamStarted)
+        switch result {
+        case .failure(let failure):
+            try await record(.failure(failure), call: call, native: native, timing: context.timing, logger: logger)
+            logger.warning(
+                "ollama call failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
+            throw APIError(ollamaFailure: failure)
+        case .success(let answer):
+            var read = OllamaNativeAnswer(endpoint: endpoint)
+            read.add(line: answer.value.readableBytesView)
+            let success = ChainSuccess(
+                completion: read.completion(requestedModel: native.model), provider: answer.provider,
+                model: answer.model, attempts: answer.attempts, fallback: answer.fallback)
+            try await record(.success(success), call: call, native: native, timing: context.timing, logger: logger)
+            return Response(
+                status: .ok, headers: [.contentType: JSONResponse.contentType], body: .init(byteBuffer: answer.value))
+        }
+    }
+
+    /// Stores the document of a call the chain finished, with the messages as the client sent them.
+    @discardableResult
+    func record(
+        _ result: ChainResult, call: CallRecord, native: OllamaNativeRequest, timing: RequestTiming, logger: Logger,
+        adjust: (inout Interaction) -> Void = { _ in }
+    ) async throws(APIError) -> Interaction {
+        var interaction = Interaction(
+            call: call, result: result, promptMessages: native.promptMessages, answeredAt: Date())
+        interaction.messages = native.messages
+        adjust(&interaction)
+        try await recorder.record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
+        return interaction
+    }
+}

@@ -1,0 +1,26 @@
+import Logging
+import Providers
+import ServiceLifecycle
+
+/// Runs the always-on half of model residency for the life of the process: loads
+/// `ALWAYS_ON_MODELS` at start-up, then reads `/api/ps` every `watchInterval` (on the injected
+/// clock) and re-loads any that disappeared, until graceful shutdown.
+struct ModelResidencyService: Service {
+    let residency: ModelResidency
+    let clock: ProviderClock
+    let logger: Logger
+
+    func run() async throws {
+        guard !residency.settings.alwaysOnModels.isEmpty else { return }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await residency.restoreAlwaysOn(logger: logger)
+                do {
+                    try await clock.sleep(for: residency.settings.watchInterval)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import NIOCore
+import NIOHTTP1
+
+extension ProviderDouble {
+    /// A 1×1 PNG (70 bytes), served at `GET /_double/image.png` for the gateway's image-URL
+    /// fetching; `GET /_double/not-an-image` serves text instead.
+    public static let samplePNG: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00,
+        0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF,
+        0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
+
+    /// The sample image routes, or `nil` for any other request.
+    static func sampleImageReply(method: HTTPMethod, path: String) -> ProviderDoubleReply? {
+        guard method == .GET else { return nil }
+        switch path {
+        case "/_double/image.png":
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "image/png")
+            return ProviderDoubleReply(status: .ok, headers: headers, chunks: [ByteBuffer(bytes: samplePNG)])
+        case "/_double/not-an-image":
+            return .body(.ok, contentType: "text/html", "<html>not an image</html>")
+        default:
+            return nil
+        }
+    }
+}
