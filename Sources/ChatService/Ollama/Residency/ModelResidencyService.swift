@@ -11,7 +11,12 @@ struct ModelResidencyService: Service {
     let logger: Logger
 
     func run() async throws {
-        guard !residency.settings.alwaysOnModels.isEmpty else { return }
+        // A service that returns ends the whole group (and closes the shared pools), so with
+        // nothing to keep resident it still lives until graceful shutdown.
+        guard !residency.settings.alwaysOnModels.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await residency.restoreAlwaysOn(logger: logger)
