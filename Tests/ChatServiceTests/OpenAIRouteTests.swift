@@ -145,10 +145,15 @@ struct OpenAIRouteTests {
         arguments: [
             (#"{"messages": [{"role": "user", "content": "hi"}]}"#, "model"),
             (#"{"model": "llama3.2", "messages": []}"#, "messages"),
-            (#"{"model": "llama3.2", "messages": [{"role": "tool", "content": "x"}]}"#, "messages[0].role"),
+            (#"{"model": "llama3.2", "messages": [{"role": "robot", "content": "x"}]}"#, "messages[0].role"),
+            (#"{"model": "llama3.2", "messages": [{"role": "tool", "content": "x"}]}"#, "messages[0].tool_call_id"),
             (
                 #"{"model": "llama3.2", "messages": [{"role": "user", "content": [{"type": "image_url"}]}]}"#,
-                "messages[0].content"
+                "messages[0].content[0].image_url.url"
+            ),
+            (
+                #"{"model": "llama3.2", "messages": [{"role": "user", "content": [{"type": "audio"}]}]}"#,
+                "messages[0].content[0].type"
             ),
             (
                 #"{"model": "llama3.2", "temperature": 3, "messages": [{"role": "user", "content": "hi"}]}"#,

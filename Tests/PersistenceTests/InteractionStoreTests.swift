@@ -134,7 +134,9 @@ struct InteractionStoreEdgeCaseTests {
         let up = try await MongoStoreFixture.makeStore()
         let down = try await MongoStoreFixture.makeStore(uri: try MongoTestServer().uri)
         async let upAnswers = withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<20 { group.addTask { await up.ping(timeout: .seconds(2)) } }
+            // Generous: the point is that none is lost or refused, and a full parallel test run
+            // on two cores can keep SecantusDB busy for seconds.
+            for _ in 0..<20 { group.addTask { await up.ping(timeout: .seconds(10)) } }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         async let downAnswers = withTaskGroup(of: Bool.self) { group in

@@ -59,7 +59,9 @@ struct UnreachableDatabaseTests {
         let clock = ContinuousClock()
         let start = clock.now
         #expect(await store.ping(timeout: .milliseconds(500)) == false)
-        #expect(clock.now - start < .seconds(1.5))
+        // libmongoc alone would wait its 30 s server selection; 5 s leaves room for a loaded
+        // two-core machine running the whole suite at once (1.6 s has been seen).
+        #expect(clock.now - start < .seconds(5))
     }
 
     @Test("reads from an unreachable database throw unreachable")

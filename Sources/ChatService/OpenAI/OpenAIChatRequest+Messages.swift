@@ -78,7 +78,7 @@ extension OpenAIChatRequest {
                 case let type:
                     throw .invalidRequest(
                         "\(partParam): \(allowsImages ? "only text and image_url parts are" : "only text parts are") supported here, got \"\(type ?? "")\"",
-                        param: "\(param).content")
+                        param: "\(partParam).type")
                 }
             }
             return (texts.joined(separator: "\n"), sources)

@@ -89,10 +89,10 @@ public final class OllamaResidencySimulator: Sendable {
         return state.withLock { state in
             Self.forgetDeparted(&state, at: now)
             if keep == .zero {
-                if var resident = state.residents[name],
-                    resident.goneAt.map({ $0 > now + state.settings.unloadTime }) ?? true
-                {
-                    resident.goneAt = now + state.settings.unloadTime
+                // An unload never keeps a model longer than its keep-alive already would.
+                if var resident = state.residents[name] {
+                    let leaving = now + state.settings.unloadTime
+                    resident.goneAt = resident.goneAt.map { min($0, leaving) } ?? leaving
                     state.residents[name] = resident
                     state.unloads.append(name)
                 }

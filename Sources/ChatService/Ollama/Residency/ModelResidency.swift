@@ -156,22 +156,25 @@ final class ModelResidency: Sendable {
                 }
                 metrics.recordModelUnload(model: old)
             }
+            var still = models
+            func stillLoaded() -> ModelResidencyError {
+                ModelResidencyError(
+                    kind: .timedOut,
+                    message: "\(still.joined(separator: ", ")) was still loaded in Ollama "
+                        + "\((clock.now - started).milliseconds) ms after it was asked to unload; "
+                        + "\(model) was not loaded before the request deadline")
+            }
             while true {
+                guard clock.now < deadline else { throw stillLoaded() }
                 let running = try await call("list its loaded models", deadline: deadline) {
                     timeout throws(ProviderError) in
                     try await backend.runningModels(timeout: timeout, logger: logger)
                 }
-                let still = running.map(\.name).filter { name in
+                still = running.map(\.name).filter { name in
                     models.contains { ModelNamePattern.sameModel($0, name) }
                 }
                 if still.isEmpty { break }
-                guard clock.now + settings.unloadPollInterval < deadline else {
-                    throw ModelResidencyError(
-                        kind: .timedOut,
-                        message: "\(still.joined(separator: ", ")) was still loaded in Ollama "
-                            + "\((clock.now - started).milliseconds) ms after it was asked to unload; "
-                            + "\(model) was not loaded before the request deadline")
-                }
+                guard clock.now + settings.unloadPollInterval < deadline else { throw stillLoaded() }
                 do {
                     try await clock.sleep(for: settings.unloadPollInterval)
                 } catch {
