@@ -22,12 +22,12 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-python_packages=(SecantusDB pymongo pytest requests pyyaml openai matplotlib schemathesis openapi-spec-validator)
+python_packages=(SecantusDB pymongo pytest requests pyyaml openai ollama matplotlib schemathesis openapi-spec-validator)
 if [ ! -x .venv/bin/python ]; then
     log "creating Python venv in .venv"
     python3 -m venv .venv
 fi
-if ! .venv/bin/python -c 'import secantus, pymongo, pytest, requests, yaml, openai, matplotlib, schemathesis, openapi_spec_validator' 2>/dev/null \
+if ! .venv/bin/python -c 'import secantus, pymongo, pytest, requests, yaml, openai, ollama, matplotlib, schemathesis, openapi_spec_validator' 2>/dev/null \
     || [ ! -x .venv/bin/secantusd-py ]; then
     log "installing Python packages: ${python_packages[*]}"
     .venv/bin/pip install -q --disable-pip-version-check "${python_packages[@]}"
