@@ -22,9 +22,9 @@ struct EmbeddingsRouteTests {
         try await OpenAIRouteTests.post(client, "/v1/embeddings", body, headers: [.requestID: requestID])
     }
 
-    /// A JSON list of numbers as float32, the precision every provider computes in.
-    static func floats(_ value: Any?) -> [Float]? {
-        (value as? [Any])?.compactMap { ($0 as? NSNumber).map { Float(truncating: $0) } }
+    /// A JSON list of numbers, exactly as written (the gateway passes an upstream's numbers through).
+    static func floats(_ value: Any?) -> [Double]? {
+        (value as? [Any])?.compactMap { ($0 as? NSNumber).map { Double(truncating: $0) } }
     }
 
     @Test(
@@ -91,10 +91,10 @@ struct EmbeddingsRouteTests {
             let bytes = try #require(Data(base64Encoded: encoded))
             #expect(bytes.count == 5 * 4)
             let decoded = stride(from: 0, to: bytes.count, by: 4).map { offset in
-                Float(
+                Double(Float(
                     bitPattern: bytes[offset..<offset + 4].enumerated().reduce(UInt32(0)) {
                         $0 | UInt32($1.element) << (8 * UInt32($1.offset))
-                    })
+                    }))
             }
             #expect(decoded == ProviderDouble.embeddingVector(for: "just one", dimensions: 5))
             let sent = try #require(harness.double.requests(for: .ollama).first)

@@ -79,7 +79,7 @@ struct EmbeddingProviderTests {
     func openAIBase64Decoded() throws {
         let vector = ProviderDouble.embeddingVector(for: "base64 please", dimensions: 5)
         var bytes = [UInt8]()
-        for value in vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+        for value in vector { withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes += $0 } }
         let body = ByteBuffer(
             string: #"{"object":"list","data":[{"object":"embedding","index":0,"embedding":""#
                 + Data(bytes).base64EncodedString() + #""}],"model":"m","usage":{"prompt_tokens":2,"total_tokens":2}}"#)

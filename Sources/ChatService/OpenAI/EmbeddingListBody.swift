@@ -6,8 +6,9 @@ import Providers
 /// `{"object":"list","data":[{"object":"embedding","index":0,"embedding":…}],"model":…,"usage":…}`.
 ///
 /// Written by hand rather than through `OrderedJSONEncoder`, which builds a node per value: 2048
-/// vectors of 3072 floats would be six million nodes. Floats are written in their shortest
-/// round-trip form; base64 is little-endian float32, what the `openai` SDK decodes.
+/// vectors of 3072 floats would be six million nodes. Numbers are written as the
+/// upstream sent them (the shortest form that reads back as the same double); base64 is
+/// little-endian float32, what the `openai` SDK decodes.
 enum EmbeddingListBody {
     static func write(
         _ embeddings: Embeddings, model: String, format: OpenAIEmbeddingRequest.EncodingFormat, promptTokens: Int,
@@ -35,12 +36,13 @@ enum EmbeddingListBody {
         buffer.writeString(#","usage":{"prompt_tokens":\#(promptTokens),"total_tokens":\#(promptTokens)}}"#)
     }
 
-    /// Little-endian float32 bytes, base64-encoded.
-    static func base64(_ vector: [Float]) -> String {
+    /// Little-endian float32 bytes, base64-encoded (each number rounded to the nearest float32,
+    /// as numpy's `astype(float32)` does).
+    static func base64(_ vector: [Double]) -> String {
         var bytes = [UInt8]()
         bytes.reserveCapacity(vector.count * 4)
         for value in vector {
-            let bits = value.bitPattern
+            let bits = Float(value).bitPattern
             bytes += [UInt8(bits & 0xFF), UInt8(bits >> 8 & 0xFF), UInt8(bits >> 16 & 0xFF), UInt8(bits >> 24)]
         }
         return Data(bytes).base64EncodedString()

@@ -12,7 +12,7 @@ extension GeminiProvider: EmbeddingProvider {
         _ request: EmbeddingRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Embeddings {
         let deadline = transport.clock.now + timeout
-        var vectors: [[Float]] = []
+        var vectors: [[Double]] = []
         vectors.reserveCapacity(request.inputs.count)
         for start in stride(from: 0, to: request.inputs.count, by: Self.maxEmbeddingBatch) {
             let batch = Array(request.inputs[start..<min(start + Self.maxEmbeddingBatch, request.inputs.count)])
@@ -51,7 +51,7 @@ extension GeminiProvider: EmbeddingProvider {
 
     struct BatchEmbedResponse: Decodable {
         struct Values: Decodable {
-            var values: [Float]
+            var values: [Double]
         }
         var embeddings: [Values]
     }
@@ -65,7 +65,7 @@ extension GeminiProvider: EmbeddingProvider {
             })
     }
 
-    static func vectors(from body: ByteBuffer, inputCount: Int) throws(ProviderError) -> [[Float]] {
+    static func vectors(from body: ByteBuffer, inputCount: Int) throws(ProviderError) -> [[Double]] {
         let decoded = try WireJSON.decode(
             BatchEmbedResponse.self, from: body,
             orFailWith: "Gemini answered 200 with a body that is not a batchEmbedContents answer")

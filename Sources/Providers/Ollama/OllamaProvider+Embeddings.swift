@@ -28,7 +28,7 @@ extension OllamaProvider: EmbeddingProvider {
 
     struct EmbedResponse: Decodable {
         var model: String?
-        var embeddings: [[Float]]
+        var embeddings: [[Double]]
         var promptEvalCount: Int?
         enum CodingKeys: String, CodingKey {
             case model, embeddings

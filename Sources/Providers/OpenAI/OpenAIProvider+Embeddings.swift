@@ -41,12 +41,12 @@ extension OpenAIProvider: EmbeddingProvider {
     /// A vector as JSON numbers, or as base64 little-endian float32 (what a server that ignores
     /// our float request, or defaults to base64, sends).
     struct EmbeddingVector: Decodable {
-        var values: [Float]
+        var values: [Double]
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let floats = try? container.decode([Float].self) {
-                values = floats
+            if let numbers = try? container.decode([Double].self) {
+                values = numbers
                 return
             }
             let text = try container.decode(String.self)
@@ -59,7 +59,7 @@ extension OpenAIProvider: EmbeddingProvider {
                     UInt32(data[data.startIndex + offset]) | UInt32(data[data.startIndex + offset + 1]) << 8
                     | UInt32(data[data.startIndex + offset + 2]) << 16
                     | UInt32(data[data.startIndex + offset + 3]) << 24
-                return Float(bitPattern: bits)
+                return Double(Float(bitPattern: bits))
             }
         }
     }

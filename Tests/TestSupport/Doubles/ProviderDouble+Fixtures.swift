@@ -7,7 +7,7 @@ extension ProviderDouble {
     /// Component `i` of `text`'s vector is `((fnv1a32(utf8(text)) + i * 2654435761) mod 2^32 mod 2049) / 1024 - 1`:
     /// values in [-1, 1], each exactly representable as a float32, so a base64 float32 round trip
     /// must reproduce them bit for bit.
-    public static func embeddingVector(for text: String, dimensions: Int = defaultEmbeddingDimensions) -> [Float] {
+    public static func embeddingVector(for text: String, dimensions: Int = defaultEmbeddingDimensions) -> [Double] {
         var hash: UInt32 = 2_166_136_261
         for byte in text.utf8 {
             hash ^= UInt32(byte)
@@ -15,7 +15,7 @@ extension ProviderDouble {
         }
         return (0..<max(dimensions, 0)).map { index in
             let mixed = hash &+ UInt32(truncatingIfNeeded: index) &* 2_654_435_761
-            return Float(mixed % 2049) / 1024 - 1
+            return Double(mixed % 2049) / 1024 - 1
         }
     }
 

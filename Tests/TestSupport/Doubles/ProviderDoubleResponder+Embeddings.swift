@@ -85,10 +85,10 @@ extension ProviderDoubleResponder {
     }
 
     /// Little-endian float32 bytes, base64-encoded, as OpenAI sends `encoding_format: base64`.
-    static func base64Float32(_ vector: [Float]) -> String {
+    static func base64Float32(_ vector: [Double]) -> String {
         var data = Data(capacity: vector.count * 4)
         for value in vector {
-            let bits = value.bitPattern.littleEndian
+            let bits = Float(value).bitPattern.littleEndian
             withUnsafeBytes(of: bits) { data.append(contentsOf: $0) }
         }
         return data.base64EncodedString()
