@@ -91,10 +91,11 @@ struct EmbeddingsRouteTests {
             let bytes = try #require(Data(base64Encoded: encoded))
             #expect(bytes.count == 5 * 4)
             let decoded = stride(from: 0, to: bytes.count, by: 4).map { offset in
-                Double(Float(
-                    bitPattern: bytes[offset..<offset + 4].enumerated().reduce(UInt32(0)) {
-                        $0 | UInt32($1.element) << (8 * UInt32($1.offset))
-                    }))
+                Double(
+                    Float(
+                        bitPattern: bytes[offset..<offset + 4].enumerated().reduce(UInt32(0)) {
+                            $0 | UInt32($1.element) << (8 * UInt32($1.offset))
+                        }))
             }
             #expect(decoded == ProviderDouble.embeddingVector(for: "just one", dimensions: 5))
             let sent = try #require(harness.double.requests(for: .ollama).first)
