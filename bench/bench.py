@@ -28,7 +28,15 @@ BENCH_SECONDS [10], BENCH_RATES [100,1000], BENCH_MODES [mongo,disk,process], BE
 [disk,process], BENCH_FAULT_RATES [100,1000], BENCH_CONNECTIONS [32], BENCH_OPEN_CONNECTIONS [64],
 BENCH_STREAM_REQUESTS [300], BENCH_SOAK_SECONDS [60], BENCH_SOAK_RATE [1000], BENCH_SHIP_SECONDS
 [60], BENCH_SHIP_RATES [500,1000,2000], BENCH_SHIP_MAX_LAG [2.0 s], BENCH_LITELLM [1],
-BENCH_LITELLM_RATES [50,100], BENCH_LITELLM_WORKERS [1], BENCH_OUT [bench/results/latest.json]."""
+BENCH_LITELLM_RATES [50,100], BENCH_LITELLM_WORKERS [1], BENCH_LIMITS [1] (0 skips the keys-and-limits
+scenario), BENCH_ONLY [] (`limits`: only the upstream baseline and that scenario), BENCH_OUT
+[bench/results/latest.json].
+
+  limits        (once, DURABILITY=disk) one service with ADMIN_API_KEY and two client keys: one
+                without limits, one with requestsPerMinute, tokensPerMinute and budgetPerDay set far
+                above the load (so every call is admitted but pays the MongoDB counters); open loop
+                at each rate, direct / no limits / limits interleaved twice, so the cost of limits
+                is the difference between the two keys measured seconds apart."""
 
 import json
 import os
@@ -71,8 +79,11 @@ SHIP_MAX_LAG = float(os.environ.get("BENCH_SHIP_MAX_LAG", "2.0"))
 LITELLM = os.environ.get("BENCH_LITELLM", "1") != "0"
 LITELLM_RATES = env_list("BENCH_LITELLM_RATES", "50,100", int)
 LITELLM_WORKERS = int(os.environ.get("BENCH_LITELLM_WORKERS", "1"))  # 2: its uvicorn children die at start-up here
+LIMITS = os.environ.get("BENCH_LIMITS", "1") != "0"
+ONLY = os.environ.get("BENCH_ONLY", "")
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench/results/latest.json"))
 UP_PORT, SVC_PORT, STREAM_PORT, LITELLM_PORT, DB_PORT = 18960, 18961, 18962, 18963, 27961
+BENCH_ADMIN_KEY = "bench-admin-key-0123456789abcdef"
 TICK = os.sysconf("SC_CLK_TCK")
 PY = os.path.join(ROOT, ".venv/bin/python")
 BENCH_VENV = os.path.join(HERE, ".venv")
@@ -470,6 +481,49 @@ c.database.client.drop_database("bench_probe")
         res["exit_code"] = self.svc.returncode
         self.svc = None
 
+    def limits(self):
+        """The latency a key's limits add (issue 13): the same service, two keys, side by side."""
+        log("== keys and limits (DURABILITY=disk)")
+        res = self.r["limits"] = {}
+        self.svc = self.service(SVC_PORT, "disk", {"PROVIDERS": "ollama", "OLLAMA_BASE_URL": self.up.url,
+                                                   "ADMIN_API_KEY": BENCH_ADMIN_KEY}, "svc-limits")
+        svc = f"http://127.0.0.1:{SVC_PORT}"
+        admin = {"Authorization": f"Bearer {BENCH_ADMIN_KEY}"}
+        keys = {}
+        for name, limits in (("no_limits", None),
+                             ("limits", {"requestsPerMinute": 10_000_000, "tokensPerMinute": 1_000_000_000,
+                                         "budgetPerDay": 1_000_000.0})):
+            body = {"name": f"bench-{name}"} | ({"limits": limits} if limits else {})
+            status, answer = post(svc + "/admin/keys", json.dumps(body), headers=admin)
+            assert status == 201, (status, answer)
+            keys[name] = json.loads(answer)["key"]
+        headers = {name: f"Authorization: Bearer {key}" for name, key in keys.items()}
+        for name in keys:
+            wrk(svc, "/v1/chat", BODIES["chat"], 3, header=headers[name])  # warm-up, key cache filled
+        self.wait_shipped()
+        res["open_loop"] = {"direct": [], "no_limits": [], "limits": []}
+        for rate in RATES:
+            for _ in range(2):
+                for kind in ("direct", "no_limits", "limits"):
+                    if kind == "direct":
+                        r = self.measured(lambda: openloop(UP_PORT, "direct", rate, SECONDS), service_pid=None)
+                    else:
+                        r = self.measured(lambda: openloop(SVC_PORT, "chat", rate, SECONDS, header=headers[kind]),
+                                          service_pid=self.svc.pid)
+                    res["open_loop"][kind].append(r)
+                    log("limits", rate, kind, brief(r))
+                self.wait_shipped()
+        res["added_ms"] = {kind: [{"offered_rps": d["offered_rps"], **added(t, d)}
+                                  for d, t in zip(res["open_loop"]["direct"], res["open_loop"][kind])]
+                           for kind in ("no_limits", "limits")}
+        res["limits_minus_no_limits_ms"] = [
+            {"offered_rps": a["offered_rps"], **{p: round(b[p] - a[p], 4) for p in ("p50", "p90", "p99", "p99.9")
+                                                   if p in a and p in b}}
+            for a, b in zip(res["added_ms"]["no_limits"], res["added_ms"]["limits"])]
+        log("limits minus no limits (ms)", res["limits_minus_no_limits_ms"])
+        self.stop(self.svc, 60)
+        self.svc = None
+
     def faults(self, mode, res):
         res["faults"] = {}
         baseline = {r["offered_rps"]: r for r in res["open_loop"]["chat"]}
@@ -657,9 +711,12 @@ c.database.client.drop_database("bench_probe")
         log("SecantusDB journaled insert, one at a time")
         self.r["secantus_journaled_insert_ms"] = self.journaled_insert()
         log("journaled insert", self.r["secantus_journaled_insert_ms"])
-        for mode in MODES:
-            self.mode_block(mode)
-        if LITELLM:
+        if ONLY != "limits":
+            for mode in MODES:
+                self.mode_block(mode)
+        if LIMITS or ONLY == "limits":
+            self.limits()
+        if LITELLM and ONLY != "limits":
             log("== LiteLLM proxy")
             self.litellm()
         self.r["meta"]["run_seconds"] = round(time.time() - started)

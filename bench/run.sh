@@ -13,6 +13,7 @@
 #   BENCH_SHIP_SECONDS 60  BENCH_SHIP_RATES 500,1000,2000  BENCH_SHIP_MAX_LAG 2.0 (seconds)
 #   BENCH_CONNECTIONS 32 (wrk)  BENCH_OPEN_CONNECTIONS 64  BENCH_STREAM_REQUESTS 300
 #   BENCH_LITELLM 1 (0 skips the peer)  BENCH_LITELLM_RATES 50,100  BENCH_OUT bench/results/latest.json
+#   BENCH_LIMITS 1 (0 skips keys-and-limits)  BENCH_ONLY=limits (that scenario alone; no report/plot)
 #   BIN=<dir with a release chat-service and its .resources> skips the build.
 # The binary is copied to a temporary directory first, so a concurrent rebuild cannot swap it mid-run.
 set -euo pipefail
@@ -51,5 +52,7 @@ export BENCH_COMMIT=$(git rev-parse --short HEAD)
 export BENCH_DIRTY=$(git status --porcelain -- Sources Package.swift | wc -l)
 started=$(date +%s)
 BIN=$bin .venv/bin/python bench/bench.py
-bench/.venv/bin/python bench/report.py "${BENCH_OUT:-bench/results/latest.json}"
+if [ -z "${BENCH_ONLY:-}" ]; then
+    bench/.venv/bin/python bench/report.py "${BENCH_OUT:-bench/results/latest.json}"
+fi
 echo "[bench] done in $(( $(date +%s) - started )) s" >&2

@@ -33,7 +33,10 @@ LoggingSystem.bootstrap { label in
 }
 
 do {
-    let app = try await buildApplication(configuration: configuration)
+    // OTLP trace export when OTEL_EXPORTER_OTLP_ENDPOINT is set: the tracer is process-wide, so it
+    // is set up here, once, and its exporter runs (and drains last) with the service.
+    let traceExporter = try TraceExport.services(for: configuration, logger: Logger(label: "otel"))
+    let app = try await buildApplication(configuration: configuration, leadingServices: traceExporter)
     try await app.runService()
 } catch let error as ConfigurationError {
     exitWithStartupFailure("\(error)")

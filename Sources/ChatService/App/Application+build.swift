@@ -13,10 +13,12 @@ import ServiceLifecycle
 /// The executable calls it and runs the result; tests call it and drive it with `app.test(...)`.
 /// Throws `ConfigurationError` for values only a dependency can judge (e.g. a malformed MONGODB_URI).
 /// `providerClock` and `retrySleep` time the providers and the chain's backoff; tests pass their own
-/// so timeouts and `Retry-After` waits need not pass in real time.
+/// so timeouts and `Retry-After` waits need not pass in real time. `leadingServices` (the trace
+/// exporter) start first and stop last, after the server has drained.
 public func buildApplication(
     configuration: ServiceConfiguration, logger: Logger? = nil,
-    providerClock: ProviderClock = .continuous, retrySleep: ProviderChain.Sleep? = nil
+    providerClock: ProviderClock = .continuous, retrySleep: ProviderChain.Sleep? = nil,
+    leadingServices: [any Service] = []
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "chat-service")
     logger.logLevel = configuration.logLevel
@@ -28,6 +30,11 @@ public func buildApplication(
     let router = Router(context: ChatRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
+    if configuration.exportsTraces {
+        // The server span of each request, a child of the caller's `traceparent` when it sent one.
+        router.add(middleware: TracingMiddleware())
+    }
+    router.add(middleware: TraceIDMiddleware())
     router.add(middleware: UnknownRouteMiddleware())
     if configuration.servesDocs {
         try OpenAPIController().addRoutes(to: router)
@@ -198,6 +205,6 @@ public func buildApplication(
                 idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
-        services: accountServices + services,
+        services: leadingServices + accountServices + services,
         logger: logger)
 }

@@ -10,6 +10,8 @@ struct ChatRequestContext: RequestContext {
     /// The caller's `X-Request-Id` when it sent a usable one, else one generated here.
     /// Set by `RequestIDMiddleware` before any route runs.
     var requestID: String
+    /// The call's W3C trace id for its document (`TraceIDMiddleware`); `nil` without one.
+    var traceID: String?
     /// The caller's key once `APIKeyAuthenticator` accepted it; `nil` while keys are off.
     var client: AuthenticatedClient?
     /// Where this request's time went; started as the context is made (the request head has
@@ -21,6 +23,7 @@ struct ChatRequestContext: RequestContext {
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
+        self.traceID = nil
         self.client = nil
         self.timing = RequestTiming()
         self.channel = source.channel

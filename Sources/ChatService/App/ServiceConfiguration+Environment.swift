@@ -59,6 +59,7 @@ extension ServiceConfiguration {
         docs = try Self.docsSwitch(env.string("DOCS"))
         try readAccountsAndLimits(environment)
         imageFetch = try ImageFetchSettings(environment: environment)
+        exportsTraces = TraceExport.isRequested(by: environment)
 
         providers = try env.providerList("PROVIDERS") ?? (gemini.apiKey == nil ? [.ollama] : [.gemini, .ollama])
         if providers.contains(.gemini), gemini.apiKey == nil {

@@ -47,6 +47,9 @@ public struct ServiceConfiguration: Sendable {
     var prices: PriceTable = .builtIn
     /// `ALWAYS_ON_MODELS`, `HEAVY_MODELS`, `OLLAMA_KEEP_ALIVE` (SPEC §7): Ollama model residency.
     public var modelResidency = ModelResidencySettings()
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` (or `_TRACES_ENDPOINT`) is set: spans are exported over OTLP
+    /// (`TraceExport`) and each request gets a server span.
+    public var exportsTraces = false
     public var logLevel: Logger.Level
     /// `text` (human-readable lines) or `json` (one object per line, for log shippers).
     public var logFormat: LogFormat

@@ -22,6 +22,7 @@ extension Interaction {
             latencyMs: Int32(clamping: (ContinuousClock.now - call.started).milliseconds),
             attempts: attempts.map(InteractionAttempt.init), fallback: false, usage: .zero, stream: call.stream,
             apiKeyId: call.apiKeyId, requestId: call.requestID)
+        traceId = call.traceID
         switch result {
         case .success(let success):
             response = success.completion.text

@@ -40,7 +40,8 @@ struct ChatController: Sendable {
         let firstProvider = chatRequest.provider ?? chain.providerNames[0]
         let call = CallRecord(
             id: id, route: Self.route, userId: chatRequest.userId, prompt: chatRequest.prompt, messages: nil,
-            requestedAt: requestedAt, started: started, requestID: context.requestID, apiKeyId: context.client?.keyId,
+            requestedAt: requestedAt, started: started, requestID: context.requestID, traceID: context.traceID,
+            apiKeyId: context.client?.keyId,
             stream: false, firstProvider: firstProvider,
             firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
         let completionRequest = CompletionRequest(prompt: chatRequest.prompt)

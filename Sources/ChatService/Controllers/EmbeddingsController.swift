@@ -39,7 +39,7 @@ struct EmbeddingsController: Sendable {
         let call = CallRecord(
             id: id, route: Self.route, userId: embedding.user ?? context.client?.name ?? "anonymous",
             prompt: embedding.prompt, messages: nil, requestedAt: requestedAt, started: started,
-            requestID: context.requestID, apiKeyId: context.client?.keyId, stream: false,
+            requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId, stream: false,
             firstProvider: route.first ?? chain.embeddingProviders[0].name, firstModel: embedding.model)
 
         let upstreamStarted = ContinuousClock.now

@@ -37,7 +37,7 @@ struct ImagesController: Sendable {
         let call = CallRecord(
             id: id, route: Self.route, userId: images.user ?? context.client?.name ?? "anonymous",
             prompt: images.prompt, messages: nil, requestedAt: requestedAt, started: started,
-            requestID: context.requestID, apiKeyId: context.client?.keyId, stream: false,
+            requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId, stream: false,
             firstProvider: route.first ?? chain.imageProviders[0].name, firstModel: images.model)
         let upstreamStarted = ContinuousClock.now
         let result = await chain.generateImages(

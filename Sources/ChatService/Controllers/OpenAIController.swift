@@ -93,7 +93,8 @@ struct OpenAIController: Sendable {
             id: id, route: flavour.route,
             userId: user ?? context.client?.name ?? "anonymous",
             prompt: openAI.lastUserMessage, messages: flavour == .chat ? openAI.messages : nil,
-            requestedAt: requestedAt, started: started, requestID: context.requestID, apiKeyId: context.client?.keyId,
+            requestedAt: requestedAt, started: started, requestID: context.requestID, traceID: context.traceID,
+            apiKeyId: context.client?.keyId,
             stream: openAI.stream, firstProvider: target.provider, firstModel: target.model)
         let route = ProviderRoute(first: target.provider, model: target.model, allowFallback: true)
         // Tools, response format and images (fetched now): a 400 here stores nothing.

@@ -43,7 +43,8 @@ struct OllamaNativeController: Sendable {
         let call = CallRecord(
             id: id, route: endpoint.rawValue, userId: userID ?? context.client?.name ?? "anonymous",
             prompt: native.prompt, messages: nil, requestedAt: requestedAt, started: started,
-            requestID: context.requestID, apiKeyId: context.client?.keyId, stream: native.stream,
+            requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId,
+            stream: native.stream,
             firstProvider: chain.ollamaProviders.first?.name ?? chain.providerNames[0], firstModel: native.model)
         let deadline = started + requestTimeout
 

@@ -16,6 +16,8 @@ struct CallRecord: Sendable {
     var requestedAt: Date
     var started: ContinuousClock.Instant
     var requestID: String
+    /// The W3C trace id stored as the document's `traceId` (`TraceIDMiddleware`).
+    var traceID: String? = nil
     var apiKeyId: String?
     var stream: Bool
     /// The provider and model tried first, for the document of a call that never reached one.

@@ -21,6 +21,7 @@ extension Interaction {
                 timestamp: answeredAt, latencyMs: Int32(clamping: (ContinuousClock.now - call.started).milliseconds),
                 attempts: answer.attempts.map(InteractionAttempt.init), fallback: answer.fallback, usage: usage,
                 stream: false, apiKeyId: call.apiKeyId, requestId: call.requestID)
+            traceId = call.traceID
         }
         self.extra = extra
     }

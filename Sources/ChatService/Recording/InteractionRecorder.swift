@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Persistence
 import Providers
+import Tracing
 
 /// Hands a finished call's document to the interaction log and decides what the caller sees
 /// when that fails: an answered call may not be reported as a success unless its document is
@@ -49,9 +50,13 @@ struct InteractionRecorder: Sendable {
             tokens: Int(interaction.usage.totalTokens), cost: interaction.cost?.total ?? 0, logger: logger)
         let storeStarted = ContinuousClock.now
         defer { timing.addStore(since: storeStarted) }
+        // The local log's append and group-commit wait (or MongoDB's write, DURABILITY=mongo).
+        let span = InstrumentationSystem.tracer.startSpan("write-ahead log append", ofKind: .internal)
+        defer { span.end() }
         do {
             try await log.record(interaction)
         } catch {
+            span.setStatus(SpanStatus(code: .error, message: "\(error)"))
             if answered {
                 logger.error("could not store interaction; answering 503", metadata: ["error": "\(error)"])
                 throw .storageUnavailable("the answer could not be stored durably", error)

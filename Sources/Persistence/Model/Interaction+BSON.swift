@@ -38,6 +38,9 @@ extension Interaction {
             document.append("apiKeyId", string: apiKeyId)
         }
         document.append("requestId", string: requestId)
+        if let traceId {
+            document.append("traceId", string: traceId)
+        }
         if let extra {
             document.append("extra", document: extra.bsonDocument())
         }

@@ -29,6 +29,9 @@ public struct Interaction: Sendable, Equatable {
     public var stream: Bool
     public var apiKeyId: String?
     public var requestId: String
+    /// The W3C trace id (32 hex digits) of the call: the caller's `traceparent`, or the request
+    /// span's when traces are exported; `nil` (omitted) otherwise. Joins a document to its trace.
+    public var traceId: String? = nil
     /// Route-specific facts (embeddings: count and dimensions; images: n, size, quality); `nil`
     /// (field omitted) for chat routes.
     public var extra: InteractionExtra? = nil

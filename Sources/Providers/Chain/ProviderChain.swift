@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 
 /// The retry-and-fallback engine: tries the route's first provider up to `maxAttempts` times,
 /// then each fallback in `PROVIDERS` order, within one request deadline.
@@ -170,14 +171,25 @@ public struct ProviderChain: Sendable {
                 let started = clock.now
                 let remaining = deadline - started
                 guard remaining > .zero else { return failure(.deadlineExceeded) }
+                // A client span per attempt (a no-op unless traces are exported), ended when the
+                // attempt has its answer (for a stream: its first chunk) or its error.
+                let span = InstrumentationSystem.tracer.startSpan("provider attempt", ofKind: .client)
+                span.attributes["chat.provider"] = "\(name)"
+                span.attributes["chat.model"] = hop.model
+                span.attributes["chat.attempt"] = attempt + 1
                 do {
                     let value = try await makeAttempt(hop.provider, hop.model, min(providerTimeout, remaining))
+                    span.attributes["chat.attempt.status"] = "200"
+                    span.end()
                     attempts.append(
                         ProviderAttempt(provider: name, model: hop.model, error: nil, latency: clock.now - started))
                     return .success(
                         Outcome(
                             value: value, provider: name, model: hop.model, attempts: attempts, fallback: hopIndex > 0))
                 } catch {
+                    span.attributes["chat.attempt.status"] = error.kind.statusLabel
+                    span.setStatus(SpanStatus(code: .error, message: error.message))
+                    span.end()
                     attempts.append(
                         ProviderAttempt(provider: name, model: hop.model, error: error, latency: clock.now - started))
                     if error.kind == .cancelled || Task.isCancelled { return failure(.cancelled) }
