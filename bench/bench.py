@@ -36,7 +36,10 @@ scenario), BENCH_ONLY [] (`limits`: only the upstream baseline and that scenario
                 without limits, one with requestsPerMinute, tokensPerMinute and budgetPerDay set far
                 above the load (so every call is admitted but pays the MongoDB counters); open loop
                 at each rate, direct / no limits / limits interleaved twice, so the cost of limits
-                is the difference between the two keys measured seconds apart."""
+                is the difference between the two keys measured seconds apart.
+  tracing       (once, DURABILITY=disk, BENCH_TRACING [1]) two services side by side: one without
+                OTEL_EXPORTER_OTLP_ENDPOINT, one exporting every span (OTLP/HTTP protobuf) to a
+                sink that answers 200; open loop at each rate, direct / off / on interleaved twice."""
 
 import json
 import os
@@ -80,9 +83,11 @@ LITELLM = os.environ.get("BENCH_LITELLM", "1") != "0"
 LITELLM_RATES = env_list("BENCH_LITELLM_RATES", "50,100", int)
 LITELLM_WORKERS = int(os.environ.get("BENCH_LITELLM_WORKERS", "1"))  # 2: its uvicorn children die at start-up here
 LIMITS = os.environ.get("BENCH_LIMITS", "1") != "0"
+TRACING = os.environ.get("BENCH_TRACING", "1") != "0"
 ONLY = os.environ.get("BENCH_ONLY", "")
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench/results/latest.json"))
 UP_PORT, SVC_PORT, STREAM_PORT, LITELLM_PORT, DB_PORT = 18960, 18961, 18962, 18963, 27961
+TRACED_PORT, OTLP_SINK_PORT = 18964, 18965
 BENCH_ADMIN_KEY = "bench-admin-key-0123456789abcdef"
 TICK = os.sysconf("SC_CLK_TCK")
 PY = os.path.join(ROOT, ".venv/bin/python")
@@ -283,6 +288,32 @@ def find_lag(ready):
             if found:
                 return found
     return None
+
+
+def otlp_sink(port):
+    """An OTLP/HTTP collector stand-in: answers every POST with 200 and counts the bytes."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", 0))
+            self.rfile.read(length)
+            self.server.received += length
+            proto = self.headers.get("Content-Type", "").startswith("application/x-protobuf")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf" if proto else "application/json")
+            body = b"" if proto else b"{}"
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.received = 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def percentile(sorted_values, p):
@@ -524,6 +555,40 @@ c.database.client.drop_database("bench_probe")
         self.stop(self.svc, 60)
         self.svc = None
 
+    def tracing(self):
+        """What exporting traces costs (issue 14): the same build with and without an OTLP endpoint."""
+        log("== traces off / on (DURABILITY=disk)")
+        res = self.r["tracing"] = {}
+        sink = otlp_sink(OTLP_SINK_PORT)
+        base = {"PROVIDERS": "ollama", "OLLAMA_BASE_URL": self.up.url}
+        self.svc = self.service(SVC_PORT, "disk", base, "svc-traces-off")
+        traced = self.service(TRACED_PORT, "disk", dict(base, OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{OTLP_SINK_PORT}"),
+                              "svc-traces-on")
+        for port in (SVC_PORT, TRACED_PORT):
+            wrk(f"http://127.0.0.1:{port}", "/v1/chat", BODIES["chat"], 3)  # warm-up
+        res["open_loop"] = {"direct": [], "off": [], "on": []}
+        for rate in RATES:
+            for _ in range(2):
+                for kind, port, pid in (("direct", UP_PORT, None), ("off", SVC_PORT, self.svc.pid),
+                                        ("on", TRACED_PORT, traced.pid)):
+                    r = self.measured(lambda: openloop(port, "direct" if kind == "direct" else "chat", rate, SECONDS),
+                                      service_pid=pid)
+                    res["open_loop"][kind].append(r)
+                    log("tracing", rate, kind, brief(r))
+        res["added_ms"] = {kind: [{"offered_rps": d["offered_rps"], **added(t, d)}
+                                  for d, t in zip(res["open_loop"]["direct"], res["open_loop"][kind])]
+                           for kind in ("off", "on")}
+        res["on_minus_off_ms"] = [
+            {"offered_rps": a["offered_rps"], **{p: round(b[p] - a[p], 4) for p in ("p50", "p90", "p99", "p99.9")
+                                                   if p in a and p in b}}
+            for a, b in zip(res["added_ms"]["off"], res["added_ms"]["on"])]
+        res["spans_exported_bytes"] = sink.received
+        log("traces on minus off (ms)", res["on_minus_off_ms"], "exported", sink.received, "bytes")
+        self.stop(traced, 60)
+        self.stop(self.svc, 60)
+        self.svc = None
+        sink.shutdown()
+
     def faults(self, mode, res):
         res["faults"] = {}
         baseline = {r["offered_rps"]: r for r in res["open_loop"]["chat"]}
@@ -716,6 +781,8 @@ c.database.client.drop_database("bench_probe")
                 self.mode_block(mode)
         if LIMITS or ONLY == "limits":
             self.limits()
+        if TRACING and ONLY in ("", "limits"):
+            self.tracing()
         if LITELLM and ONLY != "limits":
             log("== LiteLLM proxy")
             self.litellm()

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[bootstrap] %s\n' "$*"; }
 
-apt_packages=(libmongoc-dev libbson-dev pkg-config wrk hey curl docker-compose)
+apt_packages=(libmongoc-dev libbson-dev pkg-config wrk hey curl docker-compose faketime)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,10 +4,12 @@ ending with the same two checks — every 2xx is stored exactly once, and every 
 Covered here: a provider that hangs, a provider that resets mid-answer and mid-stream, MongoDB
 killed and MongoDB hung (SIGSTOP) while calls fail upstream too, and a full disk under the local
 log (a 1 MiB tmpfs mounted by the test when it runs as root, else a tiny SPOOL_MAX_BYTES; the
-test prints which). MongoDB refusing the credentials is in test_hardening_e2e.py; kill -9 of the
+test prints which), and the wall clock jumping an hour forward and back under load (libfaketime).
+MongoDB refusing the credentials is in test_hardening_e2e.py; kill -9 of the
 service and of MongoDB under load per DURABILITY mode are in test_durability_e2e.py."""
 
 import concurrent.futures
+import datetime
 import json
 import subprocess
 import time
@@ -128,3 +130,45 @@ def test_a_full_disk_under_the_local_log_answers_503_and_loses_nothing_accepted(
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(spool)], capture_output=True)
+
+
+FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+
+
+def test_a_wall_clock_jump_forward_and_back_loses_nothing_and_times_out_nothing(own_db, double, launch, tmp_path):
+    """An NTP step under load: libfaketime (Debian `faketime`, installed by scripts/bootstrap.sh)
+    moves the service's wall clock an hour forward, then two hours back, while 4 clients post. Every
+    deadline runs on the monotonic clock (left alone), so no call times out; every 2xx is stored
+    exactly once and the shipper carries on across both jumps."""
+    offset = tmp_path / "faketime"
+    offset.write_text("+0\n")
+    env = service_env(own_db.uri, double, tmp_path / "spool", "disk") | {
+        "LD_PRELOAD": FAKETIME_LIB, "FAKETIME_TIMESTAMP_FILE": str(offset), "FAKETIME_NO_CACHE": "1",
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1", "PROVIDER_TIMEOUT_MS": "5000", "REQUEST_TIMEOUT_MS": "8000"}
+    service = launch(env)
+    interactions = pymongo.MongoClient(own_db.uri).durability.interactions
+    outcomes, stop = [], time.monotonic() + 6
+
+    def client(k):
+        session, mine = requests.Session(), []
+        while time.monotonic() < stop:
+            mine.append(chat_outcome(session.post(f"{service.url}/v1/chat", timeout=30,
+                                                  json={"userId": f"jump-{k}", "prompt": f"#{len(mine)}"})))
+        return mine
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(client, k) for k in range(4)]
+        time.sleep(2)
+        offset.write_text("+1h\n")
+        time.sleep(2)
+        offset.write_text("-1h\n")
+        for future in futures:
+            outcomes += future.result()
+    assert len(outcomes) > 20
+    assert all(status == 200 for status, _, _ in outcomes), {status for status, _, _ in outcomes}
+    wait_until_shipped(service)
+    check_outcomes(outcomes, interactions)
+    assert interactions.count_documents({"userId": {"$regex": "^jump-"}}) == len(outcomes)
+    # The documents carry the jumped wall clock: some an hour ahead, some an hour behind.
+    stamps = [d["requestedAt"] for d in interactions.find({"userId": {"$regex": "^jump-"}}, {"requestedAt": 1})]
+    assert max(stamps) - min(stamps) > datetime.timedelta(minutes=100), (min(stamps), max(stamps))
