@@ -207,7 +207,11 @@ public final class ProviderDouble: Sendable {
 
     /// Records `request`, consumes a behaviour if it is a generation request, and says what to send.
     func reply(to request: ProviderDoubleRequest, method: HTTPMethod, query: [String: String]) -> ProviderDoubleReply {
-        if configuration.servesControlAPI, request.path.hasPrefix("/_double/") {
+        // The sample images live under `/_double/` too, but they are served (and recorded) like
+        // any upstream resource, not answered as control routes.
+        if configuration.servesControlAPI, request.path.hasPrefix("/_double/"),
+            Self.sampleImageReply(method: method, path: request.path) == nil
+        {
             return controlReply(to: request, method: method)
         }
         let route = ProviderDoubleResponder.route(method: method, path: request.path)
