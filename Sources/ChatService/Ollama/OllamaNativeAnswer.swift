@@ -14,6 +14,8 @@ struct OllamaNativeAnswer: Sendable {
     private(set) var error: String?
     /// Whether the `done: true` line arrived; a stream without it is broken.
     private(set) var isDone = false
+    /// `/api/chat`: the calls of `message.tool_calls`, from every line (SPEC §4 `toolCalls`).
+    private(set) var toolCalls: [ToolCall] = []
 
     init(endpoint: OllamaNativeEndpoint) {
         self.endpoint = endpoint
@@ -28,7 +30,9 @@ struct OllamaNativeAnswer: Sendable {
             return false
         }
         switch endpoint {
-        case .chat: text += object["message"]?["content"]?.stringValue ?? ""
+        case .chat:
+            text += object["message"]?["content"]?.stringValue ?? ""
+            if let message = object["message"] { toolCalls += Self.toolCalls(in: message) }
         case .generate: text += object["response"]?.stringValue ?? ""
         }
         if let name = object["model"]?.stringValue { model = name }
@@ -49,9 +53,24 @@ struct OllamaNativeAnswer: Sendable {
                 promptTokens: promptEvalCount ?? 0, completionTokens: evalCount ?? 0,
                 totalTokens: (promptEvalCount ?? 0) + (evalCount ?? 0))
             : nil
-        return Completion(
+        var completion = Completion(
             text: text, model: model ?? requestedModel, finishReason: doneReason == "length" ? .length : .stop,
             usage: usage)
+        completion.toolCalls = toolCalls
+        return completion
+    }
+
+    /// An Ollama message's `tool_calls` (`{function: {name, arguments}}`, arguments an object) as
+    /// neutral calls with the arguments as JSON text; Ollama names no call, so each gets an id
+    /// (unless it brought one) for the document.
+    static func toolCalls(in message: JSONValue) -> [ToolCall] {
+        (message["tool_calls"]?.arrayValue ?? []).compactMap { call in
+            guard let name = call["function"]?["name"]?.stringValue else { return nil }
+            let arguments = call["function"]?["arguments"]
+            return ToolCall(
+                id: call["id"]?.stringValue ?? ToolCall.makeID(), name: name,
+                arguments: arguments?.stringValue ?? arguments?.serialized ?? "{}")
+        }
     }
 
     private static func integer(_ value: JSONValue?) -> Int? {

@@ -96,6 +96,9 @@ struct OllamaNativeController: Sendable {
         var interaction = Interaction(
             call: call, result: result, promptMessages: native.promptMessages, answeredAt: Date())
         interaction.messages = native.messages
+        if let calls = result.completion?.toolCalls, !calls.isEmpty {
+            interaction.toolCalls = calls.map { InteractionToolCall(id: $0.id, name: $0.name, arguments: $0.arguments) }
+        }
         adjust(&interaction)
         try await recorder.record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
         return interaction

@@ -60,7 +60,14 @@ struct OllamaNativeRequest: Sendable {
                 guard let role = message["role"]?.stringValue else {
                     throw .invalidRequest("messages[\(index)].role must be a string")
                 }
-                messages.append(InteractionMessage(role: role, content: message["content"]?.stringValue ?? ""))
+                var stored = InteractionMessage(role: role, content: message["content"]?.stringValue ?? "")
+                let calls = OllamaNativeAnswer.toolCalls(in: message)
+                if !calls.isEmpty {
+                    stored.toolCalls = calls.map {
+                        InteractionToolCall(id: $0.id, name: $0.name, arguments: $0.arguments)
+                    }
+                }
+                messages.append(stored)
             }
             self.messages = messages
             prompt = messages.last { $0.role == "user" }?.content ?? ""
