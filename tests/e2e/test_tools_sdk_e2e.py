@@ -1,13 +1,14 @@
 """Issue 15 end to end: the official `openai` SDK against the built chat-service, with the
 `provider-double` executable as each upstream kind (Gemini, Ollama, OpenAI-compatible). An agent's
 two-turn tool loop, the same streamed and reassembled by the SDK's stream helper,
-`chat.completions.parse` with a pydantic model, and image inputs; every document is read back with
-pymongo."""
+`chat.completions.parse` with a pydantic model, and image inputs; then the official `ollama` client's
+tool loop on the native /api/chat. Every document is read back with pymongo."""
 
 import base64
 import hashlib
 import json
 
+import ollama
 import openai
 import pydantic
 import pytest
@@ -212,3 +213,31 @@ def test_tools_for_an_ollama_model_without_tools_are_a_400_and_nothing_is_stored
     assert "ollama" in error["message"] and "gemma-notools" in error["message"]
     assert double.requests("ollama") == []
     assert database.interactions.count_documents({}) == 0
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_the_ollama_client_tool_loop_through_api_chat(stream, start_service, double, database):
+    service = start_service(**kind_env("ollama", double))
+    client = ollama.Client(host=service.url)
+    messages = [{"role": "user", "content": QUESTION}]
+    if stream:
+        parts = list(client.chat(model="llama3.2", messages=messages, tools=TOOLS, stream=True))
+        calls = [call for part in parts for call in (part.message.tool_calls or [])]
+    else:
+        calls = client.chat(model="llama3.2", messages=messages, tools=TOOLS).message.tool_calls
+    [call] = calls
+    assert call.function.name == "get_weather" and call.function.arguments == {"city": QUESTION}
+
+    messages.append({"role": "assistant", "content": "", "tool_calls": [
+        {"function": {"name": "get_weather", "arguments": call.function.arguments}}]})
+    messages.append({"role": "tool", "tool_name": "get_weather", "content": tool_result(get_weather("Paris"))})
+    final = client.chat(model="llama3.2", messages=messages, tools=TOOLS)
+    assert final.message.content == 'Result: {"temperature":21}' and not final.message.tool_calls
+
+    assert database.interactions.count_documents({"route": "/api/chat"}) == 2
+    first = database.interactions.find_one({"route": "/api/chat", "toolCalls": {"$exists": True}})
+    second = database.interactions.find_one({"route": "/api/chat", "toolCalls": {"$exists": False}})
+    assert [c["name"] for c in first["toolCalls"]] == ["get_weather"]
+    assert json.loads(first["toolCalls"][0]["arguments"]) == {"city": QUESTION}
+    assert "toolCalls" not in second
+    assert second["messages"][1]["toolCalls"][0]["name"] == "get_weather"
