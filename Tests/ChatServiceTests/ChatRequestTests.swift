@@ -34,7 +34,7 @@ struct ChatRequestTests {
             (#"{"userId":"  \t","prompt":"Hi"}"#, "userId must not be empty"),
             (#"{"userId":"1","prompt":" \n "}"#, "prompt must not be empty"),
             (#"{"userId":"\#(String(repeating: "u", count: 257))","prompt":"Hi"}"#, "at most 256"),
-            (#"{"userId":"1","prompt":"Hi","provider":"claude"}"#, "provider \"claude\" is unknown"),
+            (#"{"userId":"1","prompt":"Hi","provider":"Claude AI"}"#, "provider \"Claude AI\" is unknown"),
             (#"{"userId":"1","prompt":"Hi","model":7}"#, "model must be a string"),
             (#"{"userId":"1","prompt":"Hi","model":" "}"#, "model must not be empty"),
         ])

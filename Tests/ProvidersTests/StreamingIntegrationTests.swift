@@ -48,6 +48,10 @@ struct StreamingIntegrationTests {
                 #expect(seen.jsonBody?["stream"] as? Bool == true)
                 #expect((seen.jsonBody?["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
                 #expect(seen.header("authorization") == "Bearer \(DoubleFixture.openAIKey)")
+            case .azure:
+                #expect(seen.uri == "/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21")
+                #expect((seen.jsonBody?["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
+                #expect(seen.header("api-key") == DoubleFixture.azureKey)
             }
         }
     }
@@ -259,6 +263,7 @@ struct StreamingChainEdgeTests {
     /// A provider that only implements `complete`, like a test stand-in.
     struct CompleteOnlyProvider: ChatProvider {
         let name = ProviderName.openai
+        let kind = ProviderKind.openai
         let defaultModel = "stub"
         func complete(
             _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger

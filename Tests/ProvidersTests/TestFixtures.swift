@@ -18,6 +18,7 @@ struct DoubleFixture: Sendable {
 
     static let geminiKey = "test-key"
     static let openAIKey = "sk-test"
+    static let azureKey = "azure-key-0123"
     /// Logs at trace level into a no-op handler: every log statement runs, nothing is printed.
     static let logger: Logger = {
         var logger = Logger(label: "ProvidersTests", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -64,7 +65,19 @@ struct DoubleFixture: Sendable {
         case .gemini: return gemini
         case .ollama: return ollama
         case .openai: return openAI
+        case .azure: return azure()
         }
+    }
+
+    /// An Azure OpenAI provider (kind `azure`) called `name`, whose resource is the double.
+    func azure(
+        _ name: String = "azure-west", deployment: String = "gpt-4o-mini", apiVersion: String = "2024-10-21",
+        apiKey: String? = DoubleFixture.azureKey
+    ) -> OpenAIProvider {
+        OpenAIProvider(
+            name: ProviderName(rawValue: name) ?? .openai, dialect: .azure(apiVersion: apiVersion),
+            httpClient: httpClient, baseURL: double.baseURL, apiKey: apiKey, defaultModel: deployment,
+            clock: ProviderClock(clock))
     }
 
     /// A chain over `providers` (default `[gemini, ollama]`) on the fixture's clock, whose

@@ -85,23 +85,23 @@ public func buildApplication(
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
         configuration: .forProviders(connectionsPerProvider: configuration.providerConnections))
-    let providers: [any ChatProvider] = configuration.providers.map { name in
-        switch name {
+    let providers: [any ChatProvider] = configuration.providerSettings.map { settings in
+        switch settings.kind {
         case .gemini:
             return GeminiProvider(
-                httpClient: httpClient, baseURL: configuration.gemini.baseURL,
-                apiKey: configuration.gemini.apiKey ?? "", defaultModel: configuration.gemini.model,
-                clock: providerClock)
+                name: settings.name, httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey ?? "",
+                defaultModel: settings.model, clock: providerClock)
         case .ollama:
             return OllamaProvider(
-                httpClient: httpClient, baseURL: configuration.ollama.baseURL,
-                defaultModel: configuration.ollama.model, clock: providerClock)
-        case .openai:
-            // ServiceConfiguration guarantees both are set when PROVIDERS includes openai.
-            return OpenAIProvider(
-                httpClient: httpClient, baseURL: configuration.openAI.baseURL ?? "",
-                apiKey: configuration.openAI.apiKey, defaultModel: configuration.openAI.model ?? "",
+                name: settings.name, httpClient: httpClient, baseURL: settings.baseURL, defaultModel: settings.model,
                 clock: providerClock)
+        case .openai, .azure:
+            // ServiceConfiguration guarantees the URL and model (and Azure's key) are set.
+            return OpenAIProvider(
+                name: settings.name,
+                dialect: settings.kind == .azure ? .azure(apiVersion: settings.apiVersion) : .openAI,
+                httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey,
+                defaultModel: settings.model, clock: providerClock)
         }
     }
     let chain = ProviderChain(
@@ -123,7 +123,7 @@ public func buildApplication(
         log: interactionLog, metrics: metrics,
         pricing: CallPricing(
             prices: configuration.prices,
-            freeProviders: Set(configuration.providers.filter { $0 == .ollama }.map(\.rawValue))))
+            freeProviders: Set(providers.filter { $0.kind == .ollama }.map(\.name.rawValue))))
     let keys = APIKeyStore(database: database)
     let keyCache = APIKeyCache()
     let adminKeyHash = configuration.adminAPIKey.map(APIKeyHash.hex(of:))

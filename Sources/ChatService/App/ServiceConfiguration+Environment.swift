@@ -62,13 +62,14 @@ extension ServiceConfiguration {
         exportsTraces = TraceExport.isRequested(by: environment)
 
         providers = try env.providerList("PROVIDERS") ?? (gemini.apiKey == nil ? [.ollama] : [.gemini, .ollama])
-        if providers.contains(.gemini), gemini.apiKey == nil {
+        namedProviders = try Self.namedProviders(providers, env)
+        if providers.contains(.gemini), namedProviders[.gemini] == nil, gemini.apiKey == nil {
             throw ConfigurationError(variable: "GEMINI_API_KEY", reason: "is required when PROVIDERS includes gemini")
         }
-        if providers.contains(.openai), openAI.baseURL == nil {
+        if providers.contains(.openai), namedProviders[.openai] == nil, openAI.baseURL == nil {
             throw ConfigurationError(variable: "OPENAI_BASE_URL", reason: "is required when PROVIDERS includes openai")
         }
-        if providers.contains(.openai), openAI.model == nil {
+        if providers.contains(.openai), namedProviders[.openai] == nil, openAI.model == nil {
             throw ConfigurationError(variable: "OPENAI_MODEL", reason: "is required when PROVIDERS includes openai")
         }
 
@@ -100,59 +101,5 @@ extension ServiceConfiguration {
             }
             logLevel = parsed
         }
-    }
-}
-
-/// Typed reads of environment variables, each failure naming its variable.
-private struct EnvironmentReader {
-    let values: [String: String]
-
-    init(_ values: [String: String]) { self.values = values }
-
-    func string(_ name: String) -> String? {
-        guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        return value
-    }
-
-    func integer(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
-        guard let text = string(name) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(
-                variable: name,
-                reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
-        }
-        return value
-    }
-
-    func milliseconds(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
-        try integer(name, in: range).map { .milliseconds($0) }
-    }
-
-    func httpURL(_ name: String) throws(ConfigurationError) -> String? {
-        guard let text = string(name) else { return nil }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
-        else {
-            throw ConfigurationError(variable: name, reason: "must be an http:// or https:// URL, got \"\(text)\"")
-        }
-        return text.hasSuffix("/") ? String(text.dropLast()) : text
-    }
-
-    func providerList(_ name: String) throws(ConfigurationError) -> [ProviderName]? {
-        guard let text = string(name) else { return nil }
-        var result: [ProviderName] = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let item = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let provider = ProviderName(rawValue: item) else {
-                let names = ProviderName.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ConfigurationError(
-                    variable: name, reason: "names unknown provider \"\(item)\" (known: \(names)), got \"\(text)\"")
-            }
-            guard !result.contains(provider) else {
-                throw ConfigurationError(variable: name, reason: "lists \"\(item)\" twice, got \"\(text)\"")
-            }
-            result.append(provider)
-        }
-        return result
     }
 }

@@ -18,11 +18,16 @@ public struct ServiceConfiguration: Sendable {
     public var spoolMaxBytes: Int
     /// `DURABILITY`: when a 2xx may be sent (SPEC §5).
     public var durability: Durability
-    /// The provider chain in order: the first is primary, the rest are fallbacks.
+    /// The provider chain in order, by name: the first is primary, the rest are fallbacks.
     public var providers: [ProviderName]
+    /// The provider named `gemini` (unless `namedProviders` says otherwise): `GEMINI_*`.
     public var gemini: GeminiSettings
+    /// The provider named `ollama` (unless `namedProviders` says otherwise): `OLLAMA_*`.
     public var ollama: OllamaSettings
+    /// The provider named `openai` (unless `namedProviders` says otherwise): `OPENAI_*`.
     public var openAI: OpenAISettings
+    /// Every other listed name (`azure-west`, `ollama-gpu`), read from its `<NAME>_*` variables.
+    public var namedProviders: [ProviderName: ProviderSettings] = [:]
     /// When set, admin routes are on and every `/v1/*` route requires a client key.
     public var adminAPIKey: String?
     /// `DOCS`: `/docs` and `/openapi.yaml` on or off; nil means the default (`servesDocs`).

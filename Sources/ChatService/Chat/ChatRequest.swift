@@ -2,7 +2,7 @@ import Foundation
 import Providers
 
 /// The body of `POST /v1/chat` once validated (SPEC §3.1):
-/// `{"userId": "12345", "prompt": "...", "model"?: "...", "provider"?: "gemini|ollama|openai"}`.
+/// `{"userId": "12345", "prompt": "...", "model"?: "...", "provider"?: "<a configured name>"}`.
 struct ChatRequest: Sendable, Equatable {
     var userId: String
     var prompt: String
@@ -43,8 +43,7 @@ extension ChatRequest {
         var provider: ProviderName?
         if let name = raw.provider {
             guard let known = ProviderName(rawValue: name) else {
-                let names = ProviderName.allCases.map(\.rawValue).joined(separator: ", ")
-                throw .invalidRequest("provider \"\(name)\" is unknown (known: \(names))")
+                throw .invalidRequest("provider \"\(name)\" is unknown: not a provider name")
             }
             provider = known
         }

@@ -31,7 +31,8 @@ struct ChatController: Sendable {
         guard chatRequest.provider.map(chain.providerNames.contains) ?? true else {
             let configured = chain.providerNames.map(\.rawValue).joined(separator: ", ")
             throw APIError.invalidRequest(
-                "provider \"\(chatRequest.provider!.rawValue)\" is not configured (configured: \(configured))")
+                "provider \"\(chatRequest.provider!.rawValue)\" is unknown: it is not configured (configured: \(configured))"
+            )
         }
         try recorder.admit(logger: context.logger)
 

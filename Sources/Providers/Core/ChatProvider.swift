@@ -5,8 +5,11 @@ import Logging
 ///
 /// A provider makes exactly one HTTP attempt per call; `ProviderChain` owns retries and fallback.
 public protocol ChatProvider: Sendable {
-    /// Which configured provider this is (`gemini`, `ollama`, `openai`).
+    /// Which configured provider this is (`gemini`, `azure-west`, `ollama-gpu`): what `PROVIDERS`
+    /// lists, what a caller pins and what the stored document's `provider` says.
     var name: ProviderName { get }
+    /// Which wire format it speaks; several names may share one kind (two Azure regions).
+    var kind: ProviderKind { get }
     /// The model used when the caller does not pick one.
     var defaultModel: String { get }
     /// Sends one request and returns the whole answer. `timeout` bounds connect to last byte.
@@ -34,12 +37,4 @@ public protocol ChatProvider: Sendable {
     func unsupportedFeature(
         of request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async -> UnsupportedFeature?
-}
-
-/// The names `PROVIDERS` accepts, in the order the SPEC lists them.
-public enum ProviderName: String, Sendable, CaseIterable, Hashable, CustomStringConvertible {
-    case gemini
-    case ollama
-    case openai
-    public var description: String { rawValue }
 }

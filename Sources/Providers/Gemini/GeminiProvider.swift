@@ -13,23 +13,26 @@ import NIOHTTP1
 /// error: the provider did its job, and falling back to another provider would only route around
 /// its safety decision.
 public struct GeminiProvider: ChatProvider {
-    public let name = ProviderName.gemini
+    public let name: ProviderName
+    public let kind = ProviderKind.gemini
     public let defaultModel: String
     /// Without the trailing slash, e.g. `https://generativelanguage.googleapis.com`.
     public let baseURL: String
     let apiKey: String
     let transport: ProviderHTTPTransport
 
-    /// `clock` times attempts and streams; tests pass one they move forward themselves.
+    /// `name` is what `PROVIDERS` calls it; `clock` times attempts and streams, tests pass one
+    /// they move forward themselves.
     public init(
-        httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String,
+        name: ProviderName = .gemini, httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String,
         clock: ProviderClock = .continuous
     ) {
+        self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.defaultModel = defaultModel
         self.transport = ProviderHTTPTransport(
-            httpClient: httpClient, provider: .gemini, clock: clock, errorForStatus: Self.error(status:headers:body:))
+            httpClient: httpClient, provider: name, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
     /// The key, in `x-goog-api-key`, for every call.

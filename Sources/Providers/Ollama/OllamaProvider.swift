@@ -10,18 +10,24 @@ import NIOHTTP1
 /// Always sends `"stream": false` (Ollama streams unless told otherwise) and reads the single
 /// JSON object back. Local Ollama has no auth, so nothing secret is sent.
 public struct OllamaProvider: ChatProvider {
-    public let name = ProviderName.ollama
+    public let name: ProviderName
+    public let kind = ProviderKind.ollama
     public let defaultModel: String
     /// Without the trailing slash, e.g. `http://127.0.0.1:11434`.
     public let baseURL: String
     let transport: ProviderHTTPTransport
 
-    /// `clock` times attempts and streams; tests pass one they move forward themselves.
-    public init(httpClient: HTTPClient, baseURL: String, defaultModel: String, clock: ProviderClock = .continuous) {
+    /// `name` is what `PROVIDERS` calls it (`ollama-gpu`); `clock` times attempts and streams,
+    /// tests pass one they move forward themselves.
+    public init(
+        name: ProviderName = .ollama, httpClient: HTTPClient, baseURL: String, defaultModel: String,
+        clock: ProviderClock = .continuous
+    ) {
+        self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.defaultModel = defaultModel
         self.transport = ProviderHTTPTransport(
-            httpClient: httpClient, provider: .ollama, clock: clock, errorForStatus: Self.error(status:headers:body:))
+            httpClient: httpClient, provider: name, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
     public func complete(

@@ -11,7 +11,7 @@ extension OpenAIProvider: EmbeddingProvider {
         _ request: EmbeddingRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Embeddings {
         try await transport.post(
-            url: "\(baseURL)/embeddings",
+            url: url("embeddings", model: model),
             headers: authorizationHeaders,
             body: Self.embeddingBody(for: request, model: model),
             model: model,

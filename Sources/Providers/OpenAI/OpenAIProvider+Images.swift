@@ -9,7 +9,7 @@ extension OpenAIProvider: ImageGenerationProvider {
         _ request: ImageRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> GeneratedImages {
         try await transport.post(
-            url: "\(baseURL)/images/generations",
+            url: url("images/generations", model: model),
             headers: authorizationHeaders,
             body: Self.imageBody(for: request, model: model),
             model: model,

@@ -6,7 +6,11 @@ import NIOHTTP1
 
 extension OpenAIProvider {
     /// `GET {base}/models` (protocols.md §3.5): `created` is Unix seconds, `owned_by` as given.
+    /// An Azure resource has no per-deployment model list in the GA API: it lists its deployment.
     public func listModels(timeout: Duration, logger: Logger) async throws(ProviderError) -> [ProviderModel] {
+        if case .azure = dialect {
+            return [ProviderModel(id: defaultModel, created: nil, ownedBy: name.rawValue)]
+        }
         let list = try await transport.get(
             url: "\(baseURL)/models", headers: authorizationHeaders, timeout: timeout, logger: logger
         ) {

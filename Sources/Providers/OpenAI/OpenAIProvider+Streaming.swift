@@ -7,7 +7,7 @@ extension OpenAIProvider {
         _ request: CompletionRequest, model: String, firstByteTimeout: Duration, idleTimeout: Duration, logger: Logger
     ) async throws(ProviderError) -> CompletionStream {
         try await transport.openStream(
-            url: "\(baseURL)/chat/completions",
+            url: url("chat/completions", model: model),
             headers: authorizationHeaders,
             body: Self.requestBody(for: request, model: model, stream: true),
             accept: "text/event-stream",

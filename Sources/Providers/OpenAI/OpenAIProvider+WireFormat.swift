@@ -207,7 +207,7 @@ extension OpenAIProvider {
         }
         var completion = Completion(
             text: choice.message?.content ?? "",
-            model: decoded.model ?? requestedModel,
+            model: decoded.model.flatMap { $0.isEmpty ? nil : $0 } ?? requestedModel,
             finishReason: finishReason(choice.finishReason),
             usage: decoded.usage?.tokenUsage
         )
@@ -231,9 +231,15 @@ extension OpenAIProvider {
 
     /// Turns a non-2xx answer into a `ProviderError`: the message from the error body, the delay
     /// from `retry-after-ms` (milliseconds, what the OpenAI SDK reads first) or `retry-after`.
+    /// Azure's content filter (protocols.md §5.2, `code: content_filter`) is named as such, so the
+    /// failure a caller sees says why the prompt was refused.
     static func error(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) -> ProviderError {
         let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
-        return .refusal(status: status, message: envelope?.message, body: body, retryAfter: retryAfter(headers))
+        var message = envelope?.message
+        if envelope?.code == "content_filter" {
+            message = "the content filter refused the prompt (content_filter): \(message ?? "no message")"
+        }
+        return .refusal(status: status, message: message, body: body, retryAfter: retryAfter(headers))
     }
 
     static func retryAfter(_ headers: HTTPHeaders) -> Duration? {

@@ -12,40 +12,66 @@ import NIOHTTP1
 /// `baseURL` includes the version segment, as in the OpenAI SDKs (`https://api.openai.com/v1`,
 /// `http://127.0.0.1:8000/v1`); the provider appends `/chat/completions` and `/models`. The key,
 /// when there is one, goes in `Authorization: Bearer`; local servers usually need none.
+///
+/// With the `.azure` dialect the same code speaks Azure OpenAI (protocols.md §5): deployment URLs
+/// with `api-version` and the key in `api-key`; bodies, streams and errors are OpenAI's.
 public struct OpenAIProvider: ChatProvider {
-    public let name = ProviderName.openai
+    public let name: ProviderName
+    public let dialect: OpenAIDialect
+    public var kind: ProviderKind { dialect.kind }
     public let defaultModel: String
     /// Without the trailing slash, e.g. `https://api.openai.com/v1`.
     public let baseURL: String
     let apiKey: String?
     let transport: ProviderHTTPTransport
 
-    /// `clock` times attempts and streams; tests pass one they move forward themselves.
+    /// `name` is what `PROVIDERS` calls it (`azure-west`); for `.azure`, `defaultModel` is the
+    /// deployment. `clock` times attempts and streams; tests pass one they move forward themselves.
     public init(
-        httpClient: HTTPClient, baseURL: String, apiKey: String?, defaultModel: String,
-        clock: ProviderClock = .continuous
+        name: ProviderName = .openai, dialect: OpenAIDialect = .openAI, httpClient: HTTPClient, baseURL: String,
+        apiKey: String?, defaultModel: String, clock: ProviderClock = .continuous
     ) {
+        self.name = name
+        self.dialect = dialect
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.defaultModel = defaultModel
         self.transport = ProviderHTTPTransport(
-            httpClient: httpClient, provider: .openai, clock: clock, errorForStatus: Self.error(status:headers:body:))
+            httpClient: httpClient, provider: name, clock: clock, errorForStatus: Self.error(status:headers:body:))
     }
 
-    /// `Authorization: Bearer <key>` when a key is configured.
+    /// `Authorization: Bearer <key>` (Azure: `api-key: <key>`) when a key is configured.
     var authorizationHeaders: HTTPHeaders {
         var headers = HTTPHeaders()
-        if let apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
+        guard let apiKey else { return headers }
+        switch dialect {
+        case .openAI: headers.add(name: "authorization", value: "Bearer \(apiKey)")
+        case .azure: headers.add(name: "api-key", value: apiKey)
+        }
         return headers
+    }
+
+    /// Where `operation` (`chat/completions`, `embeddings`, `images/generations`) is served for
+    /// `model`: `{base}/{operation}`, or Azure's `{base}/openai/deployments/{model}/{operation}?api-version=…`.
+    func url(_ operation: String, model: String) -> String {
+        switch dialect {
+        case .openAI:
+            return "\(baseURL)/\(operation)"
+        case .azure(let apiVersion):
+            let deployment =
+                model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? model
+            let version = apiVersion.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? apiVersion
+            return "\(baseURL)/openai/deployments/\(deployment)/\(operation)?api-version=\(version)"
+        }
     }
 
     public func complete(
         _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
         try await transport.post(
-            url: "\(baseURL)/chat/completions",
+            url: url("chat/completions", model: model),
             headers: authorizationHeaders,
             body: Self.requestBody(for: request, model: model, stream: false),
             model: model,

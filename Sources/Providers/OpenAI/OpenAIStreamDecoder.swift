@@ -50,7 +50,8 @@ struct OpenAIStreamDecoder: FramedStreamDecoder {
             textDelta: choice?.delta?.content ?? "",
             finishReason: choice?.finishReason.map { OpenAIProvider.finishReason($0) },
             usage: decoded.usage?.tokenUsage,
-            model: decoded.model
+            // Azure's first event (prompt filter results only) has `"model": ""`.
+            model: decoded.model.flatMap { $0.isEmpty ? nil : $0 }
         )
         // Passed through piece by piece: index, id and name first, argument fragments after.
         chunk.toolCalls = (choice?.delta?.toolCalls ?? []).enumerated().map { position, call in

@@ -26,6 +26,9 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
         /// instead of the normal ending, then the response ends. Non-streamed requests get the
         /// `error` answer for `status` (default 500).
         case failMidStream = "fail_mid_stream"
+        /// Azure (protocols.md §5.2): a prompt the content filter refuses, a 400 with
+        /// `code: content_filter` and `innererror.code: ResponsibleAIPolicyViolation`.
+        case contentFilter = "content_filter"
     }
 
     public var kind: Kind
@@ -117,6 +120,9 @@ public struct ProviderDoubleBehaviour: Sendable, Codable, Equatable {
     ) -> Self {
         Self(kind: .error, status: status, message: message, retryDelay: retryDelay, retryAfter: retryAfter)
     }
+
+    /// Azure's content-filter 400 for the prompt (other routes: OpenAI's safety-system 400).
+    public static let contentFilter = Self(kind: .contentFilter)
 
     /// A streamed answer of exactly `chunks`, `chunkDelay` apart (the first one too).
     public static func streamed(

@@ -28,7 +28,7 @@ struct ProviderDoubleFeatures {
         switch route {
         case .gemini: readGemini(json)
         case .ollama: readOllama(json)
-        case .openai: readOpenAI(json)
+        case .openai, .azure: readOpenAI(json)
         }
     }
 

@@ -7,6 +7,7 @@ extension ProviderDoubleResponder {
     /// The protocol a generation request speaks, from its method and path.
     static func route(method: HTTPMethod, path: String) -> ProviderDoubleRoute? {
         guard method == .POST else { return nil }
+        if path.hasPrefix("/openai/deployments/") { return .azure }
         if path.hasPrefix("/v1beta/models/"),
             path.hasSuffix(":generateContent") || path.hasSuffix(":streamGenerateContent")
         {

@@ -17,7 +17,7 @@ extension ProviderDoubleResponder {
             let contents = (json["contents"] as? [[String: Any]]) ?? []
             guard let last = contents.last(where: { ($0["role"] as? String ?? "user") == "user" }) else { return "" }
             return ((last["parts"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }.joined()
-        case .ollama, .openai:
+        case .ollama, .openai, .azure:
             if let prompt = json["prompt"] as? String { return prompt }  // Ollama's /api/generate
             let messages = (json["messages"] as? [[String: Any]]) ?? []
             guard let last = messages.last(where: { $0["role"] as? String == "user" }) else { return "" }
@@ -39,7 +39,7 @@ extension ProviderDoubleResponder {
             for content in (json["contents"] as? [[String: Any]]) ?? [] {
                 texts += ((content["parts"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }
             }
-        case .ollama, .openai:
+        case .ollama, .openai, .azure:
             texts = ((json["messages"] as? [[String: Any]]) ?? []).map { contentText($0["content"]) }
             if let prompt = json["prompt"] as? String { texts.append(prompt) }  // Ollama's /api/generate
         }

@@ -63,7 +63,7 @@ extension ProviderDoubleResponder {
             final["message"] = ["role": "assistant", "content": ""]
             return .stream(
                 contentType: "application/x-ndjson", [Self.serialize(callLine) + "\n", Self.serialize(final) + "\n"])
-        case .openai:
+        case .openai, .azure:
             return openAIToolCallReply(
                 json: json, calls: calls, promptTokens: promptTokens, completionTokens: completionTokens)
         }

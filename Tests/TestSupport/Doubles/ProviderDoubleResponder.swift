@@ -95,6 +95,8 @@ struct ProviderDoubleResponder: Sendable {
                     404, message: "The model `\(model)` does not exist or you do not have access to it.",
                     code: "model_not_found")
             }
+        case .azure:
+            if let refusal = azureRefusal(request: request, query: query, json: json) { return refusal }
         }
 
         let behaviour = behaviour ?? .success()
@@ -113,7 +115,13 @@ struct ProviderDoubleResponder: Sendable {
                 return ollamaError(status, message: behaviour.message)
             case .openai:
                 return openAIError(status, message: behaviour.message)
+            case .azure:
+                return azureError(status, message: behaviour.message)
             }
+        case .contentFilter:
+            return route == .azure
+                ? azureContentFilterError()
+                : openAIError(400, message: "Your request was rejected by the safety system.")
         case .blocked:
             return .json(
                 .ok,
@@ -242,8 +250,12 @@ struct ProviderDoubleResponder: Sendable {
             last["message"] = ["role": "assistant", "content": ""]
             lines.append(Self.serialize(last) + "\n")
             return .stream(contentType: "application/x-ndjson", lines)
-        case .openai:
-            let model = behaviour.model ?? (json["model"] as? String ?? "")
+        case .openai, .azure:
+            // Azure answers for the deployment in the path; a `model` in the body is ignored.
+            let azure = route == .azure
+            let model =
+                behaviour.model
+                ?? (azure ? Self.azureDeployment(fromPath: request.path) : json["model"] as? String ?? "")
             let finish = behaviour.finishReason ?? "stop"
             let id = "chatcmpl-double"
             let created = 1_767_348_000
@@ -252,31 +264,42 @@ struct ProviderDoubleResponder: Sendable {
                 "total_tokens": promptTokens + completionTokens,
             ]
             guard (json["stream"] as? Bool) == true else {
-                return .json(
-                    .ok,
-                    [
-                        "id": id, "object": "chat.completion", "created": created, "model": model,
-                        "choices": [
-                            [
-                                "index": 0, "message": ["role": "assistant", "content": text, "refusal": NSNull()],
-                                "logprobs": NSNull(), "finish_reason": finish,
-                            ]
-                        ],
-                        "usage": usage, "system_fingerprint": "fp_double",
+                var choice: [String: Any] = [
+                    "index": 0, "message": ["role": "assistant", "content": text, "refusal": NSNull()],
+                    "logprobs": NSNull(), "finish_reason": finish,
+                ]
+                var object: [String: Any] = [
+                    "id": id, "object": "chat.completion", "created": created, "model": model,
+                    "usage": usage, "system_fingerprint": "fp_double",
+                ]
+                if azure {
+                    choice["content_filter_results"] = Self.azureFilterResults
+                    object["prompt_filter_results"] = [
+                        ["prompt_index": 0, "content_filter_results": Self.azureFilterResults]
                     ]
-                )
+                }
+                object["choices"] = [choice]
+                return .json(.ok, object)
             }
             let includeUsage = ((json["stream_options"] as? [String: Any])?["include_usage"] as? Bool) == true
             func chunk(_ delta: [String: Any], finish: String?) -> String {
+                var choice: [String: Any] = [
+                    "index": 0, "delta": delta, "finish_reason": finish.map { $0 as Any } ?? NSNull(),
+                ]
+                if azure { choice["content_filter_results"] = Self.azureFilterResults }
                 var object: [String: Any] = [
                     "id": id, "object": "chat.completion.chunk", "created": created, "model": model,
-                    "choices": [["index": 0, "delta": delta, "finish_reason": finish.map { $0 as Any } ?? NSNull()]],
+                    "choices": [choice],
                 ]
                 if includeUsage { object["usage"] = NSNull() }
                 return "data: \(Self.serialize(object))\n\n"
             }
-            var events = [chunk(["role": "assistant", "content": ""], finish: nil)]
+            // Azure opens with prompt filter results only (empty choices, blank id and model) and,
+            // filtering asynchronously, sends a choice with filter results but no `delta`.
+            var events = azure ? [Self.azurePromptFilterEvent] : []
+            events.append(chunk(["role": "assistant", "content": ""], finish: nil))
             events += words.map { chunk(["content": $0], finish: nil) }
+            if azure { events.append(Self.azureFilterOnlyEvent(id: id, created: created, model: model)) }
             if failingMidStream {
                 let error: [String: Any] = [
                     "message": midStreamMessage, "type": "server_error", "param": NSNull(), "code": NSNull(),

@@ -7,4 +7,7 @@ public enum ProviderDoubleRoute: String, Sendable, Codable, CaseIterable {
     case ollama
     /// `POST /v1/chat/completions`.
     case openai
+    /// `POST /openai/deployments/{deployment}/chat/completions?api-version=…` (protocols.md §5),
+    /// and the same deployment paths for embeddings and images.
+    case azure
 }
