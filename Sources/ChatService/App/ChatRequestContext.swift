@@ -12,6 +12,8 @@ struct ChatRequestContext: RequestContext {
     var requestID: String
     /// The call's W3C trace id for its document (`TraceIDMiddleware`); `nil` without one.
     var traceID: String?
+    /// The caller's `X-User-Id` (seed 004) when it sent a usable one; set by `RequestIDMiddleware`.
+    var headerUserID: String?
     /// The caller's key once `APIKeyAuthenticator` accepted it; `nil` while keys are off.
     var client: AuthenticatedClient?
     /// Where this request's time went; started as the context is made (the request head has
@@ -24,8 +26,15 @@ struct ChatRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.traceID = nil
+        self.headerUserID = nil
         self.client = nil
         self.timing = RequestTiming()
         self.channel = source.channel
+    }
+
+    /// Who an OpenAI-route call is stored for (SPEC §3.2): the body's `user`, else `X-User-Id`,
+    /// else the API key's owner, else `anonymous`.
+    func userID(fromBody user: String?) -> String {
+        user ?? headerUserID ?? client?.name ?? "anonymous"
     }
 }

@@ -37,7 +37,7 @@ struct EmbeddingsController: Sendable {
 
         let route = try await route(for: embedding.model, logger: logger, timing: context.timing)
         let call = CallRecord(
-            id: id, route: Self.route, userId: embedding.user ?? context.client?.name ?? "anonymous",
+            id: id, route: Self.route, userId: context.userID(fromBody: embedding.user),
             prompt: embedding.prompt, messages: nil, requestedAt: requestedAt, started: started,
             requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId, stream: false,
             firstProvider: route.first ?? chain.embeddingProviders[0].name, firstModel: embedding.model)

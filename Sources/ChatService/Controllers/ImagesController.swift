@@ -35,7 +35,7 @@ struct ImagesController: Sendable {
         try recorder.admit(logger: logger)
 
         let call = CallRecord(
-            id: id, route: Self.route, userId: images.user ?? context.client?.name ?? "anonymous",
+            id: id, route: Self.route, userId: context.userID(fromBody: images.user),
             prompt: images.prompt, messages: nil, requestedAt: requestedAt, started: started,
             requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId, stream: false,
             firstProvider: route.first ?? chain.imageProviders[0].name, firstModel: images.model)

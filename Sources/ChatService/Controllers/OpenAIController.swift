@@ -91,7 +91,7 @@ struct OpenAIController: Sendable {
         }
         var call = CallRecord(
             id: id, route: flavour.route,
-            userId: user ?? context.client?.name ?? "anonymous",
+            userId: context.userID(fromBody: user),
             prompt: openAI.lastUserMessage, messages: flavour == .chat ? openAI.messages : nil,
             requestedAt: requestedAt, started: started, requestID: context.requestID, traceID: context.traceID,
             apiKeyId: context.client?.keyId,

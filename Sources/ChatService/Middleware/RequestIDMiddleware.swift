@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -6,17 +7,25 @@ import Logging
 /// `X-Request-Id` on every response, errors included (an error no route turned into a response
 /// becomes a bare 500 here), so a caller's report can be matched to our log lines and to the
 /// stored interaction.
+///
+/// Seed 004's headers (SPEC §3): a caller's `X-Correlation-Id` is the request id when it sent no
+/// `X-Request-Id`, and is echoed as sent; `X-User-Id` is kept for the OpenAI routes' `userId`.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = ChatRequestContext
 
     static let headerName = HTTPField.Name("X-Request-Id")!
+    static let correlationHeader = HTTPField.Name("X-Correlation-Id")!
+    static let userHeader = HTTPField.Name("X-User-Id")!
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let requestID = Self.usableID(request.headers[Self.headerName]) ?? Self.generateID()
+        let correlationID = Self.usableID(request.headers[Self.correlationHeader])
+        let requestID = Self.usableID(request.headers[Self.headerName]) ?? correlationID ?? Self.generateID()
         context.requestID = requestID
+        context.headerUserID = Self.usableUserID(request.headers[Self.userHeader])
+        if let correlationID { context.logger[metadataKey: "correlation_id"] = .string(correlationID) }
         context.logger[metadataKey: "request_id"] = .string(requestID)
         var response: Response
         do {
@@ -30,7 +39,16 @@ struct RequestIDMiddleware: RouterMiddleware {
             response = Response(status: .internalServerError)
         }
         response.headers[Self.headerName] = requestID
+        if let correlationID { response.headers[Self.correlationHeader] = correlationID }
         return response
+    }
+
+    /// An `X-User-Id` is kept when, trimmed, it is 1 to 256 characters without control characters.
+    static func usableUserID(_ value: String?) -> String? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty, value.count <= 256,
+            !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return nil }
+        return value
     }
 
     /// A caller's id is kept when it is short printable ASCII without spaces; anything else
