@@ -57,7 +57,8 @@ def test_openapi_document_is_valid_and_linked_from_docs():
     documented = {(path, method) for path, item in spec["paths"].items() for method in item}
     assert documented >= {
         ("/v1/chat", "post"), ("/v1/chat/completions", "post"), ("/v1/completions", "post"),
-        ("/v1/models", "get"), ("/v1/usage", "get"), ("/admin/keys", "post"), ("/admin/keys", "get"),
+        ("/v1/models", "get"), ("/v1/usage", "get"), ("/v1/providers", "get"), ("/admin/keys", "post"),
+        ("/admin/keys", "get"),
         ("/admin/keys/{id}", "delete"), ("/health", "get"), ("/ready", "get"), ("/metrics", "get"),
         ("/openapi.yaml", "get"), ("/admin/create_key", "post"), ("/docs", "get"), ("/docs/{file}", "get"),
     }

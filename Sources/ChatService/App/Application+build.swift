@@ -154,6 +154,7 @@ public func buildApplication(
         imageFetcher: ImageFetcher(httpClient: httpClient, settings: configuration.imageFetch)
     ).addRoutes(to: openAI)
     let catalog = ModelCatalog(providers: providers)
+    ProvidersController(chain: chain, catalog: catalog, prices: configuration.prices).addRoutes(to: native)
     EmbeddingsController(
         chain: chain, catalog: catalog, recorder: recorder, requestTimeout: configuration.requestTimeout,
         maxBodyBytes: configuration.maxBodyBytes
