@@ -18,6 +18,8 @@ enum FeatureRoutes {
         case .gemini: "gemini-2.0-flash"
         case .ollama: "llama3.2"
         case .openai: "gpt-4o-mini"
+        default:
+            preconditionFailure("these tests have no \(kind) provider")
         }
     }
 
@@ -27,6 +29,8 @@ enum FeatureRoutes {
         case .gemini: .gemini
         case .ollama: .ollama
         case .openai: .openai
+        default:
+            preconditionFailure("these tests have no \(kind) provider")
         }
     }
 

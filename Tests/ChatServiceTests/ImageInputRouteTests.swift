@@ -53,6 +53,8 @@ struct ImageInputRouteTests {
             let parts = try #require(first["content"] as? [[String: Any]])
             let image = try #require(parts.first { $0["type"] as? String == "image_url" })
             #expect((image["image_url"] as? [String: Any])?["url"] as? String == "data:image/png;base64,\(pngBase64)")
+        default:
+            Issue.record("no expectation for provider \(kind)")
         }
 
         let document = try await FeatureRoutes.document(harness, completionID: try response.json()["id"])

@@ -73,6 +73,8 @@ struct ResponseFormatRouteTests {
                 #expect(jsonSchema["name"] as? String == "person")
                 #expect(jsonSchema["strict"] as? Bool == true)
                 #expect((jsonSchema["schema"] as? [String: Any])?["additionalProperties"] as? Bool == false)
+            default:
+                Issue.record("no expectation for provider \(kind)")
             }
 
             let document = try await FeatureRoutes.document(harness, completionID: try response.json()["id"])
@@ -107,6 +109,8 @@ struct ResponseFormatRouteTests {
                 #expect(sent["format"] as? String == "json")
             case .openai:
                 #expect((sent["response_format"] as? [String: Any])?["type"] as? String == "json_object")
+            default:
+                Issue.record("no expectation for provider \(kind)")
             }
             let document = try await FeatureRoutes.document(harness, completionID: try response.json()["id"])
             let format = (document["features"] as? [String: Any])?["responseFormat"] as? [String: Any]
