@@ -79,3 +79,20 @@ def test_the_ollama_client_gets_ollama_errors_for_a_missing_key_and_a_bad_body(g
 
     assert double.requests(route="ollama") == []
     assert database.interactions.count_documents({}) == 0
+
+
+def test_the_ollama_routes_fall_back_to_a_second_ollama_server_before_the_first_byte(start_service, double, database):
+    """Two named Ollama servers (SPEC §2): the first answers 503, the second serves the call; the
+    client sees one normal answer, plain and streamed, and each document says who answered."""
+    service = start_service(PROVIDERS="gpu-a,gpu-b", GPU_A_KIND="ollama", GPU_A_BASE_URL=double.url,
+                            GPU_B_KIND="ollama", GPU_B_BASE_URL=double.url, RETRY_MAX_ATTEMPTS=1)
+    client = ollama.Client(host=service.url)
+    double.script([{"kind": "error", "route": "ollama", "status": 503}])
+    answer = client.chat(model="llama3.2", messages=[{"role": "user", "content": "first server is down"}])
+    assert answer.message.content == "Echo: first server is down"
+    double.script([{"kind": "error", "route": "ollama", "status": 503}])
+    parts = list(client.generate(model="llama3.2", prompt="still down", stream=True))
+    assert "".join(p.response for p in parts) == "Echo: still down"
+    for document in database.interactions.find({}):
+        assert document["provider"] == "gpu-b" and document["fallback"] is True
+        assert [(a["provider"], a["status"]) for a in document["attempts"]] == [("gpu-a", 503), ("gpu-b", 200)]
