@@ -172,10 +172,12 @@ public struct LogShipperService: Service {
         let started = ContinuousClock.now
         // One root span per shipment (no request is waiting on it); free when no tracer is set up.
         let span = InstrumentationSystem.tracer.startSpan("mongodb ship", context: .topLevel, ofKind: .client)
-        span.attributes["chat.ship.records"] = batch.records.count
         let outcome = await log.store.replay(batch.records.map(\.payload))
-        span.attributes["chat.ship.acknowledged"] = outcome.acknowledged
-        if outcome.stoppedBy != nil || outcome.rejected != nil { span.setStatus(SpanStatus(code: .error)) }
+        if span.isRecording {
+            span.attributes["chat.ship.records"] = batch.records.count
+            span.attributes["chat.ship.acknowledged"] = outcome.acknowledged
+            if outcome.stoppedBy != nil || outcome.rejected != nil { span.setStatus(SpanStatus(code: .error)) }
+        }
         span.end()
         shipmentObserver?(batch.records.count, ContinuousClock.now - started, outcome.acknowledged)
         spool.acknowledge(batch, through: outcome.acknowledged)
