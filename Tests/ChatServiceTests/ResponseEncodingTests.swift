@@ -35,7 +35,7 @@ struct ResponseEncodingTests {
     func openAIErrorUsesTheSameRule() throws {
         var error = APIError(status: .tooManyRequests, code: "rate_limit_exceeded", message: "slow down")
         error.retryAfter = .milliseconds(1200)
-        let response = try OpenAIErrorMiddleware.response(for: error)
+        let response = try APIErrorDialect.openAI.response(for: error)
         #expect(response.headers[.retryAfter] == "2")
         #expect(response.headers[HTTPFields.retryAfterMillisecondsName] == "1200")
         #expect(response.headers[.contentType] == "application/json; charset=utf-8")

@@ -147,7 +147,7 @@ public func buildApplication(
     ).addRoutes(to: native)
     // The admin key opens admin routes only; `GET /v1/usage` is the one client route it may read.
     UsageController(store: store).addRoutes(to: router.group("v1").add(middleware: authenticator.admittingAdminKey()))
-    let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware()).add(middleware: authenticator)
+    let openAI = router.group("v1").add(middleware: APIErrorMiddleware(dialect: .openAI)).add(middleware: authenticator)
     OpenAIController(
         chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
         requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes,

@@ -112,7 +112,7 @@ extension OpenAIController {
                                 message: "the upstream provider failed mid-stream: \(error.message)",
                                 type: "server_error", param: nil, code: "upstream_failed")))
                 } else if let storage {
-                    try await events.send(OpenAIErrorMiddleware.body(for: storage))
+                    try await events.send(APIErrorDialect.openAIBody(for: storage))
                 } else {
                     try await events.send(frames.finishChunk(completion.finishReason))
                     if openAI.includeUsage {

@@ -16,19 +16,10 @@ struct UnknownRouteMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
             let path = request.uri.path
             let message = "there is no route \(request.method.rawValue) \(path)"
-            if path.hasPrefix("/api/") {
-                return try JSONResponse.make(.notFound, OllamaShapedError(error: message))
-            }
             let notFound = APIError(status: .notFound, code: "not_found", message: message)
-            if path.hasPrefix("/v1/") {
-                return try OpenAIErrorMiddleware.response(for: notFound)
-            }
+            if path.hasPrefix("/api/") { return try APIErrorDialect.ollama.response(for: notFound) }
+            if path.hasPrefix("/v1/") { return try APIErrorDialect.openAI.response(for: notFound) }
             throw notFound
         }
-    }
-
-    /// Ollama's error body (protocols.md): `{"error": "..."}`.
-    private struct OllamaShapedError: Encodable {
-        var error: String
     }
 }

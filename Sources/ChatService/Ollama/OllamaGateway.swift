@@ -41,9 +41,11 @@ struct OllamaGateway: Sendable {
     /// `/api/chat`, `/api/generate`, `/api/tags`, `/api/ps`, `/api/available_models` and
     /// `/preload`, behind `authenticator`.
     func addRoutes(to router: Router<ChatRequestContext>, authenticator: some RouterMiddleware<ChatRequestContext>) {
-        let api = router.group("api").add(middleware: OllamaErrorMiddleware()).add(middleware: authenticator)
+        let api = router.group("api").add(middleware: APIErrorMiddleware(dialect: .ollama)).add(
+            middleware: authenticator)
         native.addRoutes(to: api)
-        let preload = router.group("preload").add(middleware: OllamaErrorMiddleware()).add(middleware: authenticator)
+        let preload = router.group("preload").add(middleware: APIErrorMiddleware(dialect: .ollama)).add(
+            middleware: authenticator)
         models.addRoutes(api: api, preload: preload)
     }
 }

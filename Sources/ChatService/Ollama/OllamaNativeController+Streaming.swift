@@ -143,7 +143,7 @@ extension OllamaNativeController {
     /// Ollama's mid-stream error line, `{"error":"…"}`.
     private static func errorLine(_ message: String) -> ByteBuffer {
         var buffer = ByteBuffer()
-        try? JSONResponse.write(OllamaErrorMiddleware.Body(error: message), into: &buffer)
+        try? JSONResponse.write(APIErrorDialect.OllamaBody(error: message), into: &buffer)
         buffer.writeInteger(UInt8(ascii: "\n"))
         return buffer
     }
