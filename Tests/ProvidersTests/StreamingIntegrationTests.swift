@@ -210,8 +210,10 @@ struct StreamingIntegrationTests {
             }
             #expect(exchanges.last?.closedByClient == true)
             #expect(exchanges.last?.completed == false)
-            // Promptly, in the double's own time (robust on a busy machine): a few chunks at most.
-            #expect((exchanges.last?.chunksWritten ?? .max) - writtenAtCancel <= 6)
+            // Promptly, counted in the double's chunks (50 ms apart): well before the stream's end
+            // (100 chunks). 11 have been seen on a two-core machine running the whole suite plus a
+            // build, so the bound is 30, not a handful; `completed == false` above is the core check.
+            #expect((exchanges.last?.chunksWritten ?? .max) - writtenAtCancel <= 30)
         }
     }
 
