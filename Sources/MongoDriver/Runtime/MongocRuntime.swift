@@ -16,11 +16,16 @@ enum MongocRuntime {
     /// Swift runs a global's initialiser exactly once, thread-safely (`swift_once`), which gives
     /// us "`mongoc_init()` once per process" without a lock of our own.
     private static let initialised: Void = {
-        mongoc_init()
         mongoc_log_set_handler(
             { level, domain, message, _ in
                 MongocRuntime.forward(level: level, domain: domain, message: message)
             }, nil)
+        mongoc_init()
+        // Debian's libmongoc maps its performance counters from /dev/shm/mongoc-<pid>, and as
+        // `mongoc_cleanup()` never runs, every process left its file behind; a later process
+        // given the same pid then printed "Falling back to malloc for counters." to stderr (1,818
+        // stale files after a day of tests). The mapping outlives the name, so the name goes now.
+        _ = "/mongoc-\(getpid())".withCString { shm_unlink($0) }
     }()
 
     /// Initialises libmongoc (first call only) and sends its log messages to `logger`.
