@@ -92,7 +92,7 @@ struct KeyLimiterTests {
             do {
                 let admission = try await limiter.admit(key, reservingTokens: true, logger: Self.logger)
                 admitted += 1
-                await admission?.settle(tokens: 30, cost: 0, logger: Self.logger)
+                await admission?.settle(tokens: 30, cost: 0, logger: Self.logger)?.value
             } catch {
                 #expect(error.status == .tooManyRequests && error.message.contains("tokensPerMinute"))
             }
@@ -109,7 +109,7 @@ struct KeyLimiterTests {
         var key = Self.key(KeyLimits(budgetPerDay: 0.01))
         for _ in 0..<2 {
             let admission = try await limiter.admit(key, reservingTokens: true, logger: Self.logger)
-            await admission?.settle(tokens: 10, cost: 0.006, logger: Self.logger)
+            await admission?.settle(tokens: 10, cost: 0.006, logger: Self.logger)?.value
         }
         let refused = try #require(await Self.refusal(limiter, key))
         #expect(refused.status == .tooManyRequests && refused.message.contains("budgetPerDay"))
@@ -128,7 +128,7 @@ struct KeyLimiterTests {
         let limiter = try await Self.limiters(1, clock: clock)[0]
         let key = Self.key(KeyLimits(budgetPerMonth: 1))
         let admission = try await limiter.admit(key, reservingTokens: true, logger: Self.logger)
-        await admission?.settle(tokens: 10, cost: 1.5, logger: Self.logger)
+        await admission?.settle(tokens: 10, cost: 1.5, logger: Self.logger)?.value
         clock.advance(seconds: 86_400)  // 2026-05-29: still May
         let refused = try #require(await Self.refusal(limiter, key))
         #expect(refused.message.contains("budgetPerMonth"))

@@ -197,6 +197,9 @@ public func buildApplication(
                 shipmentObserver: { records, duration, acknowledged in
                     metrics.recordFlush(batchSize: records, duration: duration, stored: acknowledged)
                 }, refusal: mongoRefusal),
+            // Listed last, so at shutdown it gives back the unused slices of limit windows first,
+            // while the MongoDB pool is still open.
+            LimitLeaseService(limiter: limiter, logger: logger),
         ] + ollamaGateway.services
     return Application(
         router: router,

@@ -30,13 +30,15 @@ final class LimitAdmission: Sendable {
     }
 
     /// Counts the call's real tokens and cost against the key's window and budgets (once; a
-    /// second call does nothing). Never throws: a counter that cannot be updated is logged.
-    func settle(tokens: Int, cost: Double, logger: Logger) async {
+    /// second call does nothing). The tokens count at once, in memory; the cost goes to MongoDB
+    /// in the returned task, which the caller awaits after writing the call's document so the two
+    /// round trips overlap. Never fails: a counter that cannot be updated is logged.
+    func settle(tokens: Int, cost: Double, logger: Logger) -> Task<Void, Never>? {
         let first = settled.withLock { settled in
             defer { settled = true }
             return !settled
         }
-        guard first else { return }
-        await limiter.settle(self, tokens: tokens, cost: cost, logger: logger)
+        guard first else { return nil }
+        return limiter.settle(self, tokens: tokens, cost: cost, logger: logger)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One fixed window of a per-minute limit: its number, start and end.
 ///
 /// Windows are fixed, not sliding: a fixed window is one counter document that every replica
-/// increments atomically, so the sum over replicas is exact with one round trip; a sliding log
+/// reserves slices of atomically (`WindowLease`), so the sum over replicas is exact; a sliding log
 /// would need one document per request and a count per admission. The price is the usual one of
 /// fixed windows (a burst at a boundary may see up to twice the limit within one window's length);
 /// each key's windows start at the key's creation instant, so keys do not all reset together.

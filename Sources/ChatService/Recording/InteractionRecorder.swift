@@ -45,25 +45,32 @@ struct InteractionRecorder: Sendable {
         let interaction = pricing.priced(interaction)
         metrics.recordCall(interaction)
         metrics.recordCost(interaction)
-        // A limited key's call counts its real tokens and cost against the key's limits (SPEC §10).
-        await LimitAdmission.current?.settle(
+        // A limited key's call counts its real tokens and cost against the key's limits (SPEC §10);
+        // the cost's MongoDB update runs while the document is written.
+        let settling = LimitAdmission.current?.settle(
             tokens: Int(interaction.usage.totalTokens), cost: interaction.cost?.total ?? 0, logger: logger)
         let storeStarted = ContinuousClock.now
         defer { timing.addStore(since: storeStarted) }
         // The local log's append and group-commit wait (or MongoDB's write, DURABILITY=mongo).
         let span = InstrumentationSystem.tracer.startSpan("write-ahead log append", ofKind: .internal)
         defer { span.end() }
+        let failure: PersistenceError?
         do {
             try await log.record(interaction)
+            failure = nil
         } catch {
-            span.setStatus(SpanStatus(code: .error, message: "\(error)"))
+            failure = error
+        }
+        await settling?.value
+        if let failure {
+            span.setStatus(SpanStatus(code: .error, message: "\(failure)"))
             if answered {
-                logger.error("could not store interaction; answering 503", metadata: ["error": "\(error)"])
-                throw .storageUnavailable("the answer could not be stored durably", error)
+                logger.error("could not store interaction; answering 503", metadata: ["error": "\(failure)"])
+                throw .storageUnavailable("the answer could not be stored durably", failure)
             }
             logger.error(
                 "could not store the document of a failed call",
-                metadata: ["error": "\(error)", "interaction_id": "\(interaction.id)"])
+                metadata: ["error": "\(failure)", "interaction_id": "\(interaction.id)"])
         }
         return interaction
     }
