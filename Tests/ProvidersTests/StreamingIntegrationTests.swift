@@ -61,9 +61,10 @@ struct StreamingIntegrationTests {
         arguments: ProviderDoubleRoute.allCases)
     func chunksArriveIncrementally(route: ProviderDoubleRoute) async throws {
         try await DoubleFixture.with { fixture in
-            // 150 ms apart: generous, so a busy machine (the whole suite runs in parallel on two
-            // cores) cannot make the last chunk go out before the first is read.
-            fixture.double.script([.streamed(["a", "b", "c", "d", "e"], chunkDelay: .milliseconds(150))], for: route)
+            // 400 ms apart: generous, so a busy machine (the whole suite runs in parallel on two
+            // cores; 150 ms was once not enough) cannot make the last chunk go out before the
+            // first is read.
+            fixture.double.script([.streamed(["a", "b", "c", "d", "e"], chunkDelay: .milliseconds(400))], for: route)
             var iterator = try await openStream(fixture, route).makeAsyncIterator()
             var first: CompletionChunk?
             while let chunk = try await iterator.next() {

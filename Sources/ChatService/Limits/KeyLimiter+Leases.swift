@@ -32,6 +32,10 @@ extension KeyLimiter {
                     ?? WindowLease(window: window.index, windowEnd: window.end, following: leases[key.id])
                 defer { leases[key.id] = lease }
                 if waited { lease.waiting -= 1 }
+                if lease.limits != limits {
+                    lease.limits = limits
+                    lease.exhausted = nil
+                }
                 if lease.take(tokens: estimate, minimumTokens: minimumTokens) {
                     if lease.wantsRefill(limits: limits, minimumTokens: minimumTokens) {
                         lease.pending = requestSlice(

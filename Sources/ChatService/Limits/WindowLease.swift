@@ -32,8 +32,11 @@ struct WindowLease: Sendable {
     /// What the window held for every replica after the last grant (`nil`: not limited).
     var requestsLeft: Int?
     var tokensLeft: Int?
-    /// The window had no room for one more call, as of this instant; set until `exhaustedRecheck`.
+    /// The window had no room for one more call, as of this instant; set until `exhaustedRecheck`
+    /// or until the key's limits change (a `PATCH` that raises a reached limit acts at once).
     var exhausted: (limit: String, at: Date)?
+    /// The key's limits when `exhausted` was set.
+    var limits: KeyLimits?
     /// The request for a slice in flight; callers that find the slice empty wait for it.
     var pending: Task<LeaseFetch, Never>?
     /// Calls of this key on this replica waiting for a slice: each will take one request of it,
