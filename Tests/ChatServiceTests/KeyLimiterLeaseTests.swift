@@ -4,6 +4,7 @@ import Logging
 import MongoDriver
 import Persistence
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ChatService
@@ -113,6 +114,24 @@ struct KeyLimiterLeaseTests {
         #expect(await KeyLimiterTests.refusal(replicas[1], key) == nil, "its copy is less than a second old")
         clock.advance(seconds: 1)
         #expect(await KeyLimiterTests.refusal(replicas[1], key)?.message.contains("budgetPerDay") == true)
+    }
+
+    @Test("near a full window a slice holds whole calls: 13 tokens left grant one call of 9, not 13 tokens")
+    func wholeCallsOnly() async throws {
+        let database = try MongoDatabase.forTesting(
+            uri: try await MongoTestServer.sharedURI(), name: MongoTestServer.uniqueDatabaseName(prefix: "leases"))
+        let store = LimitCounterStore(database: database)
+        func ask(_ requests: Int, debt: Int = 0) async throws -> MinuteWindowLease {
+            try await store.lease(
+                LimitCounterStore.LeaseRequest(
+                    keyId: "k", window: 0, windowStart: KeyLimiterTests.created, expiresAt: .distantFuture,
+                    requestsLimit: nil, tokensLimit: 40, requests: requests, tokens: requests * 9, minimumTokens: 9,
+                    debt: debt))
+        }
+        #expect(try await ask(3) == .granted(requests: 3, tokens: 27, requestsLeft: nil, tokensLeft: 13))
+        #expect(try await ask(2) == .granted(requests: 1, tokens: 9, requestsLeft: nil, tokensLeft: 4))
+        #expect(try await ask(1, debt: 2) == .tokensExhausted, "4 tokens left: no call fits")
+        #expect(try await store.use(keyId: "k", window: 0) == MinuteWindowUse(requests: 4, tokens: 38))
     }
 
     @Test(

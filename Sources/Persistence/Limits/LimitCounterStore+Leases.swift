@@ -117,7 +117,14 @@ extension LimitCounterStore {
                 if debt > 0 { try increment(collection, id: id, requests: 0, tokens: debt) }
                 return room.requests < 1 ? .requestsExhausted : .tokensExhausted
             }
-            let slice = (requests: min(wanted.requests, room.requests), tokens: max(0, min(wanted.tokens, room.tokens)))
+            // Whole calls only: tokens for part of a call would sit unused in this replica's slice
+            // while the window's rest is too small for a call on any other.
+            var requests = min(wanted.requests, room.requests)
+            if request.tokensLimit != nil, request.minimumTokens > 0 {
+                requests = min(requests, room.tokens / request.minimumTokens)
+            }
+            let perCall = wanted.tokens / max(wanted.requests, 1)
+            let slice = (requests: requests, tokens: max(0, min(wanted.tokens, room.tokens, requests * perCall)))
             let unchanged = BSONDocument()
             unchanged.append("_id", string: id)
             unchanged.append("requests", int64: Int64(used.requests))
