@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import MongoDriver
+import NIOConcurrencyHelpers
 import Persistence
 import Synchronization
 import TestSupport
@@ -51,6 +52,38 @@ struct KeyLimiterLeaseTests {
         #expect(await Self.admitted(300, of: key, over: replicas) == 100)
         let use = try #require(try await replicas[0].counters.use(keyId: key.id, window: 0))
         #expect(use.requests == 100, "every slice granted was used: the window counts exactly the admitted calls")
+    }
+
+    @Test(
+        "nine clients over three replicas with a tokensPerMinute of 100 calls admit 100 of 240, tokens known after each call"
+    )
+    func exactTokensUnderLoad() async throws {
+        let clock = Clock(KeyLimiterTests.created.addingTimeInterval(1))
+        let replicas = try await KeyLimiterTests.limiters(3, clock: clock)
+        let key = KeyLimiterTests.key(KeyLimits(tokensPerMinute: 900))
+        let remaining = NIOLockedValueBox(240)
+        let admitted = await withTaskGroup(of: Int.self) { group in
+            for client in 0..<9 {
+                group.addTask {
+                    var admitted = 0
+                    while remaining.withLockedValue({ left in
+                        defer { left -= 1 }
+                        return left > 0
+                    }) {
+                        guard
+                            let admission = try? await replicas[client % 3].admit(
+                                key, reservingTokens: true, logger: Self.logger)
+                        else { continue }
+                        admitted += 1
+                        try? await Task.sleep(for: .milliseconds(2))
+                        await admission.settle(tokens: 9, cost: 0, logger: Self.logger)?.value
+                    }
+                    return admitted
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(admitted == 100)
     }
 
     @Test("a slice one replica does not use goes back after its lifetime, and another replica admits it")
@@ -126,7 +159,7 @@ struct KeyLimiterLeaseTests {
                 LimitCounterStore.LeaseRequest(
                     keyId: "k", window: 0, windowStart: KeyLimiterTests.created, expiresAt: .distantFuture,
                     requestsLimit: nil, tokensLimit: 40, requests: requests, tokens: requests * 9, minimumTokens: 9,
-                    debt: debt))
+                    returnedTokens: -debt))
         }
         #expect(try await ask(3) == .granted(requests: 3, tokens: 27, requestsLeft: nil, tokensLeft: 13))
         #expect(try await ask(2) == .granted(requests: 1, tokens: 9, requestsLeft: nil, tokensLeft: 4))

@@ -164,11 +164,14 @@ def test_tokens_per_minute_hold_across_three_replicas(replicas, database):
     elapsed = time.monotonic() - started
     assert elapsed < WINDOW - 2, f"the 240 calls took {elapsed:.1f} s, longer than one window: inconclusive"
     admitted = [r for r in results if r[0] == 200]
-    print(f"tokensPerMinute={100 * per_call} ({per_call} a call), 240 calls: admitted {len(admitted)}")
+    tokens = sum(d["usage"]["totalTokens"] for d in database.interactions.find({"apiKeyId": key_id}))
+    window = next(k for k in requests.get(f"{replicas[0].url}/admin/keys", headers=ADMIN_HEADERS, timeout=10)
+                  .json()["keys"] if k["id"] == key_id)["window"]
+    print(f"tokensPerMinute={100 * per_call} ({per_call} a call), 240 calls: admitted {len(admitted)}, "
+          f"{tokens} tokens stored, window {window}")
     assert 100 <= len(admitted) <= 101
     check_refusals(results)
     assert database.interactions.count_documents({"apiKeyId": key_id}) == len(admitted)
-    tokens = sum(d["usage"]["totalTokens"] for d in database.interactions.find({"apiKeyId": key_id}))
     assert tokens <= 100 * per_call * 1.01 + per_call
 
 

@@ -40,7 +40,7 @@ extension KeyLimiter {
                     if lease.wantsRefill(limits: limits, minimumTokens: minimumTokens) {
                         lease.pending = requestSlice(
                             &lease, key: key, window: window, estimate: estimate, minimumTokens: minimumTokens,
-                            demand: 0, logger: logger)
+                            demand: 0, replacing: false, logger: logger)
                     }
                     return .admitted(window: window.index, reserved: estimate)
                 }
@@ -51,7 +51,7 @@ extension KeyLimiter {
                     lease.pending
                     ?? requestSlice(
                         &lease, key: key, window: window, estimate: estimate, minimumTokens: minimumTokens,
-                        demand: lease.waiting, logger: logger)
+                        demand: lease.waiting, replacing: true, logger: logger)
                 lease.pending = pending
                 return .wait(pending)
             }
@@ -85,21 +85,27 @@ extension KeyLimiter {
     }
 
     /// Starts the request for the next slice (called with `leases` locked, on `lease` as it will
-    /// be stored). The debt of answered calls travels with the request and is counted in MongoDB
-    /// whatever the answer; it comes back to the slice only when MongoDB could not be asked.
+    /// be stored). A call that found the slice unusable (`replacing`) hands all that is left of it
+    /// back with the request — a request without tokens, or tokens too few for a call, would
+    /// otherwise sit here while the window has no room for them elsewhere; a refill asked for
+    /// ahead keeps the slice and hands back only the debt of answered calls. What is handed back
+    /// comes back to the slice only when MongoDB could not be asked.
     private func requestSlice(
         _ lease: inout WindowLease, key: APIKeyRecord, window: LimitWindow, estimate: Int, minimumTokens: Int,
-        demand: Int, logger: Logger
+        demand: Int, replacing: Bool, logger: Logger
     ) -> Task<LeaseFetch, Never> {
         let slice = lease.nextSlice(
             limits: key.limits, estimate: estimate, minimumTokens: minimumTokens, demand: demand)
-        let debt = max(0, -lease.tokens)
-        lease.tokens += debt
+        let returned =
+            replacing ? (requests: lease.requests, tokens: lease.tokens) : (requests: 0, tokens: min(lease.tokens, 0))
+        lease.requests -= returned.requests
+        lease.tokens -= returned.tokens
         let request = LimitCounterStore.LeaseRequest(
             keyId: key.id, window: window.index, windowStart: window.start,
             expiresAt: window.end.addingTimeInterval(windowLength / .seconds(1)),
             requestsLimit: key.limits.requestsPerMinute, tokensLimit: key.limits.tokensPerMinute,
-            requests: slice.requests, tokens: slice.tokens, minimumTokens: minimumTokens, debt: debt)
+            requests: slice.requests, tokens: slice.tokens, minimumTokens: minimumTokens,
+            returnedRequests: returned.requests, returnedTokens: returned.tokens)
         return Task {
             do {
                 let outcome = try await counters.lease(request)
@@ -108,7 +114,8 @@ extension KeyLimiter {
             } catch {
                 leases.withLock { leases in
                     guard leases[request.keyId]?.window == request.window else { return }
-                    leases[request.keyId]?.tokens -= request.debt
+                    leases[request.keyId]?.requests += request.returnedRequests
+                    leases[request.keyId]?.tokens += request.returnedTokens
                     leases[request.keyId]?.pending = nil
                 }
                 logger.error(

@@ -19,13 +19,17 @@ extension LimitCounterStore {
         /// The fewest tokens worth granting: one call's reservation (0 when the call needs none).
         /// A window with fewer tokens left than this is exhausted for the call.
         public var minimumTokens: Int
-        /// Tokens this replica's answered calls used beyond what it had reserved: counted in the
-        /// window whatever the outcome, since they were spent.
-        public var debt: Int
+        /// What this replica gives back of its previous slice, with the request: the requests it
+        /// did not use, and its token balance — tokens it did not use (positive: they go back) or
+        /// tokens its answered calls used beyond their reservations (negative: a debt, counted in
+        /// the window whatever the outcome, since they were spent).
+        public var returnedRequests: Int
+        public var returnedTokens: Int
 
         public init(
             keyId: String, window: Int64, windowStart: Date, expiresAt: Date, requestsLimit: Int?,
-            tokensLimit: Int?, requests: Int, tokens: Int, minimumTokens: Int, debt: Int
+            tokensLimit: Int?, requests: Int, tokens: Int, minimumTokens: Int, returnedRequests: Int = 0,
+            returnedTokens: Int = 0
         ) {
             self.keyId = keyId
             self.window = window
@@ -36,7 +40,8 @@ extension LimitCounterStore {
             self.requests = requests
             self.tokens = tokens
             self.minimumTokens = minimumTokens
-            self.debt = debt
+            self.returnedRequests = returnedRequests
+            self.returnedTokens = returnedTokens
         }
     }
 
@@ -46,8 +51,8 @@ extension LimitCounterStore {
     /// (or does not exist yet), the window is read and the part that is left is taken with a
     /// compare-and-set on the values read (retried when another replica moved them first). The
     /// slices of every replica together never pass a limit; a window with no room for one call
-    /// answers `.requestsExhausted` or `.tokensExhausted`. The request's `debt` is added to the
-    /// window's tokens in every case.
+    /// answers `.requestsExhausted` or `.tokensExhausted`. What the request gives back
+    /// (`returnedRequests`, `returnedTokens`) is taken off the window in every case.
     public func lease(_ request: LeaseRequest) async throws(PersistenceError) -> MinuteWindowLease {
         try await database.perform(in: Self.collectionName) { collection throws(MongoError) in
             try Self.lease(request, in: collection)
@@ -72,7 +77,8 @@ extension LimitCounterStore {
             requests: min(max(request.requests, 1), request.requestsLimit ?? .max),
             tokens: min(max(request.tokens, request.minimumTokens, 0), request.tokensLimit ?? .max)
         )
-        let debt = max(request.debt, 0)
+        // Added to the window with the slice, or alone when there is no room for one.
+        let settle = (requests: -max(request.returnedRequests, 0), tokens: -request.returnedTokens)
         func granted(_ document: BSONFields, requests: Int, tokens: Int) -> MinuteWindowLease {
             let used = (requests: document["requests"]?.integer ?? 0, tokens: document["tokens"]?.integer ?? 0)
             return .granted(
@@ -84,15 +90,16 @@ extension LimitCounterStore {
         let roomy = BSONDocument()
         roomy.append("_id", string: id)
         if let limit = request.requestsLimit {
-            roomy.append("requests", document: .condition("$lte", Int64(limit - wanted.requests)))
+            roomy.append("requests", document: .condition("$lte", Int64(limit - wanted.requests - settle.requests)))
         }
         if let limit = request.tokensLimit {
-            roomy.append("tokens", document: .condition("$lte", Int64(limit - wanted.tokens - debt)))
+            roomy.append("tokens", document: .condition("$lte", Int64(limit - wanted.tokens - settle.tokens)))
         }
         // No upsert here: SecantusDB answers a racing upsert with no document although it applied
         // the update, which would count a slice twice. A window's first slice creates it below.
         if let document = try collection.findOneAndUpdate(
-            filter: roomy, update: request.update(requests: wanted.requests, tokens: wanted.tokens + debt),
+            filter: roomy,
+            update: request.update(requests: wanted.requests + settle.requests, tokens: wanted.tokens + settle.tokens),
             upsert: false)
         {
             return granted(document, requests: wanted.requests, tokens: wanted.tokens)
@@ -110,11 +117,13 @@ extension LimitCounterStore {
             }
             let used = (requests: current["requests"]?.integer ?? 0, tokens: current["tokens"]?.integer ?? 0)
             let room = (
-                requests: request.requestsLimit.map { $0 - used.requests } ?? wanted.requests,
-                tokens: request.tokensLimit.map { $0 - used.tokens - debt } ?? wanted.tokens
+                requests: request.requestsLimit.map { $0 - used.requests - settle.requests } ?? wanted.requests,
+                tokens: request.tokensLimit.map { $0 - used.tokens - settle.tokens } ?? wanted.tokens
             )
             if room.requests < 1 || room.tokens < max(request.minimumTokens, 0) {
-                if debt > 0 { try increment(collection, id: id, requests: 0, tokens: debt) }
+                if settle != (0, 0) {
+                    try increment(collection, id: id, requests: settle.requests, tokens: settle.tokens)
+                }
                 return room.requests < 1 ? .requestsExhausted : .tokensExhausted
             }
             // Whole calls only: tokens for part of a call would sit unused in this replica's slice
@@ -130,7 +139,9 @@ extension LimitCounterStore {
             unchanged.append("requests", int64: Int64(used.requests))
             unchanged.append("tokens", int64: Int64(used.tokens))
             if let document = try collection.findOneAndUpdate(
-                filter: unchanged, update: request.update(requests: slice.requests, tokens: slice.tokens + debt),
+                filter: unchanged,
+                update: request.update(
+                    requests: slice.requests + settle.requests, tokens: slice.tokens + settle.tokens),
                 upsert: false)
             {
                 return granted(document, requests: slice.requests, tokens: slice.tokens)
