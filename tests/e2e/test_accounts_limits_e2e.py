@@ -233,3 +233,33 @@ def test_a_replica_killed_mid_window_lowers_the_limit_for_that_window_only(repli
     second = [call(survivors[i % 2]) for i in range(40)]
     print(f"kill -9 mid-window: first window admitted {30 - counted_first} on the survivors, next window {second.count(200)}")
     assert second.count(200) == 30, second
+
+
+def test_a_replica_gives_back_what_it_reserved_and_did_not_use(replicas, database):
+    """Far from the limit a replica reserves more than the calls in hand (a slice); what it does not
+    use goes back to the window after a second idle, and at once when it stops (SIGTERM)."""
+    key_id, key = create_key(replicas[0], {"requestsPerMinute": 100000})
+    auth = {"Authorization": f"Bearer {key}"}
+    session = requests.Session()
+    for _ in range(30):
+        assert session.post(f"{replicas[0].url}/v1/chat", json={"userId": "g", "prompt": PROMPT}, headers=auth,
+                            timeout=10).status_code == 200
+
+    def counted():
+        return database.limits.find_one({"keyId": key_id})["requests"]
+
+    reserved = counted()
+    print(f"after 30 calls the window counts {reserved} requests (the rest is the replica's unused slice)")
+    assert reserved > 30, "far from the limit the replica reserved ahead"
+    deadline = time.monotonic() + 5
+    while counted() != 30 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert counted() == 30, "an unused slice goes back after a second idle"
+
+    for _ in range(30):
+        assert session.post(f"{replicas[0].url}/v1/chat", json={"userId": "g", "prompt": PROMPT}, headers=auth,
+                            timeout=10).status_code == 200
+    assert counted() > 60
+    replicas[0].proc.send_signal(signal.SIGTERM)
+    replicas[0].proc.wait(timeout=30)
+    assert counted() == 60, "a replica that stops gives its slice back"
