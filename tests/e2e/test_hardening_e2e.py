@@ -141,6 +141,24 @@ def test_many_concurrent_slow_calls_to_one_provider_are_all_answered(start_servi
     assert database.interactions.count_documents({"status": "ok"}) == 64
 
 
+def test_waiting_for_a_busy_provider_connection_is_not_a_failed_attempt(start_service, double, database):
+    # Two connections, six 1.2 s calls: the second pair waits 1.2 s and the third 2.4 s for a
+    # connection, longer than the 2 s attempt timeout. That wait counts against REQUEST_TIMEOUT_MS
+    # only: no call may time out waiting, be retried or fall back because of it.
+    service = start_service(PROVIDERS="ollama", OLLAMA_BASE_URL=double.url, PROVIDER_MAX_CONNECTIONS=2,
+                            PROVIDER_TIMEOUT_MS=2000, REQUEST_TIMEOUT_MS=20000, RETRY_MAX_ATTEMPTS=3)
+    answers = concurrent_slow_calls(service, double, 6, 1200)
+    statuses = [a.status_code for a in answers]
+    assert statuses == [200] * 6, [a.text[:300] for a in answers]
+    assert [a.json()["attempts"] for a in answers] == [1] * 6, [a.json()["attempts"] for a in answers]
+    documents = list(database.interactions.find({}))
+    assert len(documents) == 6
+    assert all(len(doc["attempts"]) == 1 and doc["attempts"][0]["status"] == 200 for doc in documents), \
+        [doc["attempts"] for doc in documents]
+    assert len(double.requests("ollama")) == 6
+    assert "retrying provider" not in service.output()
+
+
 def test_a_newline_or_nul_in_a_logged_value_cannot_forge_a_log_line(start_service, double, database):
     service = start_service(PROVIDERS="ollama", OLLAMA_BASE_URL=double.url, LOG_LEVEL="info")
     forged = "2026-12-01T00:00:00+0000 critical chat-service: FORGED"

@@ -85,23 +85,26 @@ public func buildApplication(
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
         configuration: .forProviders(connectionsPerProvider: configuration.providerConnections))
+    // As many permits per host as the pool has connections: a call waits for one before its
+    // attempt's clock starts, so AsyncHTTPClient never queues it inside the attempt's timeout.
+    let connectionGates = ProviderConnectionGates(connectionsPerHost: configuration.providerConnections)
     let providers: [any ChatProvider] = configuration.providerSettings.map { settings in
         switch settings.kind {
         case .gemini:
             return GeminiProvider(
                 name: settings.name, httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey ?? "",
-                defaultModel: settings.model, clock: providerClock)
+                defaultModel: settings.model, clock: providerClock, connectionGates: connectionGates)
         case .ollama:
             return OllamaProvider(
                 name: settings.name, httpClient: httpClient, baseURL: settings.baseURL, defaultModel: settings.model,
-                clock: providerClock)
+                clock: providerClock, connectionGates: connectionGates)
         case .openai, .azure:
             // ServiceConfiguration guarantees the URL and model (and Azure's key) are set.
             return OpenAIProvider(
                 name: settings.name,
                 dialect: settings.kind == .azure ? .azure(apiVersion: settings.apiVersion) : .openAI,
                 httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey,
-                defaultModel: settings.model, clock: providerClock)
+                defaultModel: settings.model, clock: providerClock, connectionGates: connectionGates)
         }
     }
     let chain = ProviderChain(

@@ -41,8 +41,9 @@ public struct ServiceConfiguration: Sendable {
     /// `IDLE_TIMEOUT_MS`: a connection that sends nothing (no request, or a request stalled in
     /// its headers or body) for this long is closed; a call waiting for its answer is not idle.
     public var idleTimeout: Duration = .milliseconds(60_000)
-    /// `PROVIDER_MAX_CONNECTIONS`: HTTP connections kept per provider host; a call that finds
-    /// them all busy waits for one (within its timeouts).
+    /// `PROVIDER_MAX_CONNECTIONS`: HTTP connections per provider host, and as many calls in flight
+    /// to it; a call that finds them all busy waits for one before its attempt starts, within the
+    /// request deadline only (`ProviderConnectionGate`).
     public var providerConnections: Int = HTTPClient.Configuration.defaultConnectionsPerProvider
     /// `ALLOW_REGISTRATION`: opens `POST /register`, `POST /login` and `GET /user/usage` (SPEC §8).
     public var allowRegistration = false

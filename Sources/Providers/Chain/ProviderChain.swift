@@ -8,6 +8,10 @@ import Tracing
 /// - only `ProviderError.isRetryable` errors are retried on the same provider; anything else
 ///   (400/401/403/404, an invalid body) moves to the next provider at once;
 /// - each attempt's timeout is `min(providerTimeout, time left until the deadline)`;
+/// - before each attempt the call waits for one of its provider host's connections
+///   (`ProviderConnectionGate`, `PROVIDER_MAX_CONNECTIONS`). That wait counts against the deadline
+///   only: the attempt's clock has not started, so it is never a failed attempt and never causes a
+///   retry or a fallback; a deadline that passes there ends the call as `deadlineExceeded`, saying so;
 /// - the chain never sleeps past the deadline: if the next backoff would end after it, the
 ///   current provider is abandoned and the next one tried with the time that is left;
 /// - cancelling the calling task stops everything (the in-flight request and any backoff sleep);
@@ -142,7 +146,7 @@ public struct ProviderChain: Sendable {
         /// Set when a provider was abandoned because its next backoff would end after the deadline.
         var cutShortByDeadline = false
 
-        func failure(_ reason: ChainFailure.Reason) -> Result<Outcome<Value>, ChainFailure> {
+        func failure(_ reason: ChainFailure.Reason, adding note: String = "") -> Result<Outcome<Value>, ChainFailure> {
             let last = attempts.last
             return .failure(
                 ChainFailure(
@@ -150,7 +154,7 @@ public struct ProviderChain: Sendable {
                     attempts: attempts,
                     provider: last?.provider ?? firstHop.provider.name,
                     model: last?.model ?? firstHop.model,
-                    message: Self.summary(reason: reason, attempts: attempts),
+                    message: Self.summary(reason: reason, attempts: attempts) + note,
                     retryAfter: attempts.compactMap(\.error?.retryAfter).max()
                 )
             )
@@ -168,9 +172,35 @@ public struct ProviderChain: Sendable {
             }
             for attempt in 0..<retryPolicy.maxAttempts {
                 if Task.isCancelled { return failure(.cancelled) }
+                // A free connection first, so the attempt's clock never runs while it queues for
+                // one: the wait counts against the deadline only, never as a failed attempt.
+                let permit: ProviderConnectionPermit?
+                if let gate = hop.provider.connectionGate {
+                    let asked = clock.now
+                    switch await gate.admit(until: deadline, on: clock) {
+                    case .admitted(let taken):
+                        permit = taken
+                    case .cancelled:
+                        return failure(.cancelled)
+                    case .deadlinePassed:
+                        logger.warning(
+                            "request deadline passed while waiting for a provider connection",
+                            metadata: [
+                                "provider": "\(name)", "host": "\(gate.host)", "connections": "\(gate.connections)",
+                                "waited_ms": "\((clock.now - asked).milliseconds)",
+                            ])
+                        let waited = Self.connectionWait(gate: gate, provider: name, waited: clock.now - asked)
+                        return failure(.deadlineExceeded, adding: waited)
+                    }
+                } else {
+                    permit = nil
+                }
                 let started = clock.now
                 let remaining = deadline - started
-                guard remaining > .zero else { return failure(.deadlineExceeded) }
+                guard remaining > .zero else {
+                    permit?.release()
+                    return failure(.deadlineExceeded)
+                }
                 // A client span per attempt (a no-op unless traces are exported), ended when the
                 // attempt has its answer (for a stream: its first chunk) or its error.
                 // Attributes only on a recording span: the no-op span's would still build and drop a
@@ -182,7 +212,19 @@ public struct ProviderChain: Sendable {
                     span.attributes["chat.attempt"] = attempt + 1
                 }
                 do {
-                    let value = try await makeAttempt(hop.provider, hop.model, min(providerTimeout, remaining))
+                    // The permit is `current` for the transport (a stream's reader holds it on past
+                    // the attempt) and given back by the attempt however it ends.
+                    let answered = await ProviderConnectionPermit.$current.withValue(permit) {
+                        () async -> Result<Value, ProviderError> in
+                        defer { permit?.release() }
+                        do throws(ProviderError) {
+                            return .success(
+                                try await makeAttempt(hop.provider, hop.model, min(providerTimeout, remaining)))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                    let value = try answered.get()
                     if span.isRecording { span.attributes["chat.attempt.status"] = "200" }
                     span.end()
                     attempts.append(
@@ -236,6 +278,12 @@ public struct ProviderChain: Sendable {
             }
         }
         return failure(cutShortByDeadline || clock.now >= deadline ? .deadlineExceeded : .allProvidersFailed)
+    }
+
+    /// What the deadline's message adds when it passed while every connection was busy.
+    static func connectionWait(gate: ProviderConnectionGate, provider: ProviderName, waited: Duration) -> String {
+        " No connection to \(provider) (\(gate.host)) came free within \(waited.milliseconds) ms:"
+            + " all \(gate.connections) (PROVIDER_MAX_CONNECTIONS) were busy."
     }
 
     /// "All providers failed: gemini (gemini-2.0-flash) 503 "overloaded"; ollama (llama3.2) connect "…"."

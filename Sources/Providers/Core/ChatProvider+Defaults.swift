@@ -27,6 +27,9 @@ extension ChatProvider {
 }
 
 extension ChatProvider {
+    /// No gate: a provider that makes no HTTP exchanges of its own (a test stand-in) never waits.
+    public var connectionGate: ProviderConnectionGate? { nil }
+
     /// Serves every feature, for providers (mostly test stand-ins) that do not say otherwise.
     public func unsupportedFeature(
         of request: CompletionRequest, model: String, timeout: Duration, logger: Logger

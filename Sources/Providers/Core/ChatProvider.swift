@@ -12,6 +12,10 @@ public protocol ChatProvider: Sendable {
     var kind: ProviderKind { get }
     /// The model used when the caller does not pick one.
     var defaultModel: String { get }
+    /// The gate in front of this provider's host's connections: `ProviderChain` waits here for a
+    /// free connection before an attempt's clock starts. `nil` (test stand-ins without HTTP) waits
+    /// for nothing.
+    var connectionGate: ProviderConnectionGate? { get }
     /// Sends one request and returns the whole answer. `timeout` bounds connect to last byte.
     func complete(
         _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger

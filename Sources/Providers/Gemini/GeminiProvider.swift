@@ -20,12 +20,16 @@ public struct GeminiProvider: ChatProvider {
     public let baseURL: String
     let apiKey: String
     let transport: ProviderHTTPTransport
+    /// This provider's host's share of `PROVIDER_MAX_CONNECTIONS`, from `connectionGates`.
+    public let connectionGate: ProviderConnectionGate?
 
     /// `name` is what `PROVIDERS` calls it; `clock` times attempts and streams, tests pass one
     /// they move forward themselves.
+    /// `connectionGates` (one for all providers, sized as the `HTTPClient`'s pool) makes a call
+    /// wait for a free connection to this host before its attempt starts; `nil` never waits here.
     public init(
         name: ProviderName = .gemini, httpClient: HTTPClient, baseURL: String, apiKey: String, defaultModel: String,
-        clock: ProviderClock = .continuous
+        clock: ProviderClock = .continuous, connectionGates: ProviderConnectionGates? = nil
     ) {
         self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -33,6 +37,7 @@ public struct GeminiProvider: ChatProvider {
         self.defaultModel = defaultModel
         self.transport = ProviderHTTPTransport(
             httpClient: httpClient, provider: name, clock: clock, errorForStatus: Self.error(status:headers:body:))
+        self.connectionGate = connectionGates?.gate(for: self.baseURL)
     }
 
     /// The key, in `x-goog-api-key`, for every call.

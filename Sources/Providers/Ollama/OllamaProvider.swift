@@ -16,18 +16,23 @@ public struct OllamaProvider: ChatProvider {
     /// Without the trailing slash, e.g. `http://127.0.0.1:11434`.
     public let baseURL: String
     let transport: ProviderHTTPTransport
+    /// This provider's host's share of `PROVIDER_MAX_CONNECTIONS`, from `connectionGates`.
+    public let connectionGate: ProviderConnectionGate?
 
     /// `name` is what `PROVIDERS` calls it (`ollama-gpu`); `clock` times attempts and streams,
     /// tests pass one they move forward themselves.
+    /// `connectionGates` (one for all providers, sized as the `HTTPClient`'s pool) makes a call
+    /// wait for a free connection to this host before its attempt starts; `nil` never waits here.
     public init(
         name: ProviderName = .ollama, httpClient: HTTPClient, baseURL: String, defaultModel: String,
-        clock: ProviderClock = .continuous
+        clock: ProviderClock = .continuous, connectionGates: ProviderConnectionGates? = nil
     ) {
         self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.defaultModel = defaultModel
         self.transport = ProviderHTTPTransport(
             httpClient: httpClient, provider: name, clock: clock, errorForStatus: Self.error(status:headers:body:))
+        self.connectionGate = connectionGates?.gate(for: self.baseURL)
     }
 
     public func complete(

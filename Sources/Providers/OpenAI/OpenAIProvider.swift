@@ -24,12 +24,17 @@ public struct OpenAIProvider: ChatProvider {
     public let baseURL: String
     let apiKey: String?
     let transport: ProviderHTTPTransport
+    /// This provider's host's share of `PROVIDER_MAX_CONNECTIONS`, from `connectionGates`.
+    public let connectionGate: ProviderConnectionGate?
 
     /// `name` is what `PROVIDERS` calls it (`azure-west`); for `.azure`, `defaultModel` is the
     /// deployment. `clock` times attempts and streams; tests pass one they move forward themselves.
+    /// `connectionGates` (one for all providers, sized as the `HTTPClient`'s pool) makes a call
+    /// wait for a free connection to this host before its attempt starts; `nil` never waits here.
     public init(
         name: ProviderName = .openai, dialect: OpenAIDialect = .openAI, httpClient: HTTPClient, baseURL: String,
-        apiKey: String?, defaultModel: String, clock: ProviderClock = .continuous
+        apiKey: String?, defaultModel: String, clock: ProviderClock = .continuous,
+        connectionGates: ProviderConnectionGates? = nil
     ) {
         self.name = name
         self.dialect = dialect
@@ -40,6 +45,7 @@ public struct OpenAIProvider: ChatProvider {
         self.defaultModel = defaultModel
         self.transport = ProviderHTTPTransport(
             httpClient: httpClient, provider: name, clock: clock, errorForStatus: Self.error(status:headers:body:))
+        self.connectionGate = connectionGates?.gate(for: self.baseURL)
     }
 
     /// `Authorization: Bearer <key>` (Azure: `api-key: <key>`) when a key is configured.

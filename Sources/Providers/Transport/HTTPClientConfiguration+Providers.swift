@@ -12,7 +12,9 @@ extension HTTPClient.Configuration {
     /// `connectionsPerProvider` (`PROVIDER_MAX_CONNECTIONS`) is the HTTP/1.1 connections kept
     /// per provider host. AsyncHTTPClient's default of 8 suits calls of milliseconds; an LLM call
     /// holds its connection for seconds, so at 64 concurrent 2-second calls the rest queued for
-    /// a connection until their attempts timed out (issue 14 row 2).
+    /// a connection until their attempts timed out (issue 14 row 2). Give the providers a
+    /// `ProviderConnectionGates` of the same size, so a call waits for a connection before its
+    /// attempt's clock starts instead of in AsyncHTTPClient's queue, inside the attempt's timeout.
     public static func forProviders(
         connectTimeout: Duration = .seconds(10), connectionsPerProvider: Int = defaultConnectionsPerProvider
     ) -> HTTPClient.Configuration {

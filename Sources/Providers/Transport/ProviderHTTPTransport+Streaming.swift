@@ -71,7 +71,10 @@ extension ProviderHTTPTransport {
 
         let pipe = CompletionChunkPipe()
         let progress = StreamProgress(firstChunkDeadline: firstByteDeadline)
+        // The body outlives the attempt that opened it: its connection is in use until the reader ends.
+        let connection = ProviderConnectionPermit.current.flatMap { $0.hold() ? $0 : nil }
         let reader = Task {
+            defer { connection?.release() }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await Self.pump(
