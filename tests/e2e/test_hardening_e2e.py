@@ -322,3 +322,63 @@ def test_an_impossible_date_and_an_unknown_path_are_answered_with_a_body(start_s
     assert openai_shaped.status_code == 404 and openai_shaped.json()["error"]["type"] == "invalid_request_error"
     ollama_shaped = requests.post(f"{service.url}/api/no-such-route", timeout=5)
     assert ollama_shaped.status_code == 404 and isinstance(ollama_shaped.json()["error"], str), ollama_shaped.text
+
+
+def read_until_closed(sock, seconds=5):
+    """Everything the server sends until it closes the connection; `None` if it stays open."""
+    sock.settimeout(seconds)
+    received = b""
+    try:
+        while True:
+            got = sock.recv(65536)
+            if not got:
+                return received
+            received += got
+    except (ConnectionResetError, BrokenPipeError):
+        return received
+    except socket.timeout:
+        return None
+
+
+def split_responses(received):
+    """The HTTP/1.1 responses in `received`, in order, as (status, lower-cased headers, body); each
+    must carry a Content-Length and nothing may follow the last one."""
+    responses = []
+    while received:
+        head, separator, rest = received.partition(b"\r\n\r\n")
+        assert separator, received
+        lines = head.decode().split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        length = int(headers["content-length"])
+        assert len(rest) >= length, received
+        responses.append((int(lines[0].split(" ")[1]), headers, rest[:length]))
+        received = rest[length:]
+    return responses
+
+
+def test_a_request_the_http_parser_rejects_gets_a_json_400_and_the_connection_is_closed(start_service, double):
+    service = start_service(PROVIDERS="ollama", OLLAMA_BASE_URL=double.url)
+    malformed = {
+        "a header line without a colon": b"GET /health HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+        "a space in a header name": b"POST /v1/chat HTTP/1.1\r\nHost: x\r\nContent Length: 2\r\n\r\n{}",
+        "a request line with no version": b"GET /health\r\nHost: x\r\n\r\n",
+        "a control character in the path": b"GET /he\x01alth HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a second request that is malformed": b"GET /health HTTP/1.1\r\nHost: x\r\n\r\nBROKEN\x00\r\n\r\n",
+    }
+    for name, raw in malformed.items():
+        sock = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+        sock.sendall(raw)
+        received = read_until_closed(sock)
+        sock.close()
+        assert received is not None, f"{name}: the connection was left open"
+        responses = split_responses(received)
+        # The pipelined case answers its well-formed first request first.
+        assert [status for status, _, _ in responses] == ([200, 400] if "second" in name else [400]), (name, received)
+        _, headers, body = responses[-1]
+        assert headers.get("connection") == "close", (name, headers)
+        assert headers.get("content-type", "").startswith("application/json"), (name, headers)
+        error = json.loads(body)["error"]
+        assert error["message"] and error["type"] == "invalid_request_error", (name, error)
+        assert error["code"] == "invalid_request", (name, error)
+    # The service is unharmed.
+    assert requests.get(f"{service.url}/health", timeout=5).status_code == 200

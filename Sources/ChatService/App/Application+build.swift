@@ -208,7 +208,7 @@ public func buildApplication(
         router: router,
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [ClientConnectionWatch()],
+                additionalChannelHandlers: [ParseErrorAnswer(), ClientConnectionWatch()],
                 idleTimeout: .milliseconds(configuration.idleTimeout.milliseconds))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "chat-service"),
