@@ -29,8 +29,8 @@ BENCH_SECONDS [10], BENCH_RATES [100,1000], BENCH_MODES [mongo,disk,process], BE
 BENCH_STREAM_REQUESTS [300], BENCH_SOAK_SECONDS [60], BENCH_SOAK_RATE [1000], BENCH_SHIP_SECONDS
 [60], BENCH_SHIP_RATES [500,1000,2000], BENCH_SHIP_MAX_LAG [2.0 s], BENCH_LITELLM [1],
 BENCH_LITELLM_RATES [50,100], BENCH_LITELLM_WORKERS [1], BENCH_LIMITS [1] (0 skips the keys-and-limits
-scenario), BENCH_ONLY [] (`limits`: only the upstream baseline and that scenario), BENCH_OUT
-[bench/results/latest.json].
+scenario), BENCH_ONLY [] (`limits`: only the upstream baseline and that scenario; `connections`: only
+the slow-provider scenario below), BENCH_OUT [bench/results/latest.json].
 
   limits        (once, DURABILITY=disk) one service with ADMIN_API_KEY and two client keys: one
                 without limits, one with requestsPerMinute, tokensPerMinute and budgetPerDay set far
@@ -39,7 +39,12 @@ scenario), BENCH_ONLY [] (`limits`: only the upstream baseline and that scenario
                 is the difference between the two keys measured seconds apart.
   tracing       (once, DURABILITY=disk, BENCH_TRACING [1]) two services side by side: one without
                 OTEL_EXPORTER_OTLP_ENDPOINT, one exporting every span (OTLP/HTTP protobuf) to a
-                sink that answers 200; open loop at each rate, direct / off / on interleaved twice."""
+                sink that answers 200; open loop at each rate, direct / off / on interleaved twice.
+  connections   (only with BENCH_ONLY=connections, DURABILITY=disk, default PROVIDER_MAX_CONNECTIONS
+                and timeouts) BENCH_SLOW_CALLS [256] concurrent /v1/chat calls to one provider
+                (`provider-double`, BENCH_DOUBLE [BIN/provider-double]) answering each after
+                BENCH_SLOW_DELAY_MS [2000]: how many are answered 200, in how many attempts, the
+                wall time and the latency percentiles (issue 14 row 2)."""
 
 import json
 import os
@@ -85,6 +90,9 @@ LITELLM_WORKERS = int(os.environ.get("BENCH_LITELLM_WORKERS", "1"))  # 2: its uv
 LIMITS = os.environ.get("BENCH_LIMITS", "1") != "0"
 TRACING = os.environ.get("BENCH_TRACING", "1") != "0"
 ONLY = os.environ.get("BENCH_ONLY", "")
+SLOW_CALLS = int(os.environ.get("BENCH_SLOW_CALLS", "256"))
+SLOW_DELAY_MS = int(os.environ.get("BENCH_SLOW_DELAY_MS", "2000"))
+DOUBLE = os.environ.get("BENCH_DOUBLE", os.path.join(BIN, "provider-double"))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench/results/latest.json"))
 UP_PORT, SVC_PORT, STREAM_PORT, LITELLM_PORT, DB_PORT = 18960, 18961, 18962, 18963, 27961
 TRACED_PORT, OTLP_SINK_PORT = 18964, 18965
@@ -364,7 +372,7 @@ class Bench:
                 p.wait()
 
     def groups(self, extra=None):
-        g = {"chat-service": [self.svc.pid] if self.svc else [], "upstream (nginx)": self.up.pids(),
+        g = {"chat-service": [self.svc.pid] if self.svc else [], "upstream (nginx)": self.up.pids() if self.up else [],
              "secantusdb": [self.db.pid] if self.db and self.db.process.poll() is None else []}
         g.update(extra or {})
         return g
@@ -589,6 +597,63 @@ c.database.client.drop_database("bench_probe")
         self.svc = None
         sink.shutdown()
 
+    def connections(self):
+        """Many slow calls at once through one provider (issue 14 row 2): every call answered in one
+        attempt, none failed while it waited for one of the provider host's connections."""
+        log(f"== {SLOW_CALLS} concurrent {SLOW_DELAY_MS} ms calls through one provider (DURABILITY=disk)")
+        double = subprocess.Popen([DOUBLE, "--port", "0", "--no-record"], stdout=subprocess.PIPE, text=True)
+        self.procs.append(double)
+        double_port = int(double.stdout.readline().strip().rsplit(" ", 1)[1])
+        double_url = f"http://127.0.0.1:{double_port}"
+        # Enough slow answers for every attempt a call may make (the warm-up, and up to the default
+        # RETRY_MAX_ATTEMPTS of 3 per call): an exhausted script answers at once and would flatter retries.
+        script = [{"kind": "success", "route": "ollama", "delayMs": SLOW_DELAY_MS}] * (3 * SLOW_CALLS + 1)
+        post(double_url + "/_double/script", json.dumps(script))
+        self.svc = self.service(SVC_PORT, "disk", {"PROVIDERS": "ollama", "OLLAMA_BASE_URL": double_url},
+                                "svc-connections")
+        svc = f"http://127.0.0.1:{SVC_PORT}"
+        post(svc + "/v1/chat", BODIES["chat"], timeout=30)  # warm-up: one call, one connection made
+        outcomes = [None] * SLOW_CALLS
+        start = threading.Barrier(SLOW_CALLS + 1)
+
+        def call(i):
+            start.wait()
+            t0 = time.monotonic()
+            try:
+                status, body = post(svc + "/v1/chat", json.dumps({"userId": f"slow-{i}", "prompt": f"call {i}"}),
+                                    timeout=180)
+                outcomes[i] = (status, json.loads(body).get("attempts"), time.monotonic() - t0)
+            except urllib.error.HTTPError as e:
+                outcomes[i] = (e.code, None, time.monotonic() - t0)
+            except Exception as e:  # a timeout or a reset: no answer at all
+                outcomes[i] = (repr(e), None, time.monotonic() - t0)
+
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(SLOW_CALLS)]
+        for t in threads:
+            t.start()
+
+        def run_all():
+            t0 = time.monotonic()
+            start.wait()
+            for t in threads:
+                t.join()
+            latencies = sorted(o[2] * 1000 for o in outcomes)
+            statuses = {}
+            for o in outcomes:
+                statuses[str(o[0])] = statuses.get(str(o[0]), 0) + 1
+            return {"calls": SLOW_CALLS, "provider_delay_ms": SLOW_DELAY_MS, "statuses": statuses,
+                    "answered_200": statuses.get("200", 0),
+                    "one_attempt": sum(1 for o in outcomes if o[1] == 1),
+                    "wall_seconds": round(time.monotonic() - t0, 3),
+                    "latency_ms": {p: round(percentile(latencies, q), 1)
+                                   for p, q in (("p50", 50), ("p90", 90), ("p99", 99), ("max", 100))}}
+
+        res = self.r["connections"] = self.measured(run_all)
+        log("connections", {k: res[k] for k in ("statuses", "one_attempt", "wall_seconds", "latency_ms")})
+        self.stop(self.svc, 60)
+        self.svc = None
+        self.stop(double)
+
     def faults(self, mode, res):
         res["faults"] = {}
         baseline = {r["offered_rps"]: r for r in res["open_loop"]["chat"]}
@@ -766,6 +831,12 @@ c.database.client.drop_database("bench_probe")
             "ship_rates": SHIP_RATES, "stream_requests": STREAM_REQUESTS,
             "service_commit": os.environ.get("BENCH_COMMIT"), "tree_dirty": os.environ.get("BENCH_DIRTY"),
         }
+        if ONLY == "connections":
+            self.start_db()
+            self.connections()
+            self.r["meta"]["run_seconds"] = round(time.time() - started)
+            self.r["meta"]["loadavg_at_end"] = os.getloadavg()
+            return
         self.up = upstream.Upstream(UP_PORT, self.work).start()
         self.start_db()
         log("upstream directly: closed loop")
