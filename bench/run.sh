@@ -14,6 +14,8 @@
 #   BENCH_CONNECTIONS 32 (wrk)  BENCH_OPEN_CONNECTIONS 64  BENCH_STREAM_REQUESTS 300
 #   BENCH_LITELLM 1 (0 skips the peer)  BENCH_LITELLM_RATES 50,100  BENCH_OUT bench/results/latest.json
 #   BENCH_LIMITS 1 (0 skips keys-and-limits)  BENCH_ONLY=limits (that scenario alone; no report/plot)
+#   BENCH_ONLY=connections (BENCH_SLOW_CALLS 256 concurrent BENCH_SLOW_DELAY_MS 2000 calls through one
+#   provider, the provider-double; alone, no report/plot)
 #   BIN=<dir with a release chat-service and its .resources> skips the build.
 # The binary is copied to a temporary directory first, so a concurrent rebuild cannot swap it mid-run.
 set -euo pipefail
@@ -44,6 +46,14 @@ if [ -z "${BIN:-}" ]; then
     BIN=$(swift build -c release --show-bin-path)
 fi
 cp "$BIN/chat-service" "$bin/"
+# BENCH_ONLY=connections needs the slow upstream, the provider double, from the same build.
+if [ "${BENCH_ONLY:-}" = connections ] && [ ! -x "$BIN/provider-double" ]; then
+    echo "[bench] building the release provider-double" >&2
+    swift build -c release --product provider-double >/dev/null
+    cp "$(swift build -c release --show-bin-path)/provider-double" "$bin/"
+elif [ -x "$BIN/provider-double" ]; then
+    cp "$BIN/provider-double" "$bin/"
+fi
 # chat-service reads openapi.yaml from its resource bundle beside the binary.
 cp -R "$BIN"/*.resources "$bin/"
 cc -O2 -o "$bin/openloop" bench/openloop.c
