@@ -146,7 +146,8 @@ def test_waiting_for_a_busy_provider_connection_is_not_a_failed_attempt(start_se
     # connection, longer than the 2 s attempt timeout. That wait counts against REQUEST_TIMEOUT_MS
     # only: no call may time out waiting, be retried or fall back because of it.
     service = start_service(PROVIDERS="ollama", OLLAMA_BASE_URL=double.url, PROVIDER_MAX_CONNECTIONS=2,
-                            PROVIDER_TIMEOUT_MS=2000, REQUEST_TIMEOUT_MS=20000, RETRY_MAX_ATTEMPTS=3)
+                            PROVIDER_TIMEOUT_MS=2000, REQUEST_TIMEOUT_MS=20000, RETRY_MAX_ATTEMPTS=3,
+                            LOG_LEVEL="info")
     answers = concurrent_slow_calls(service, double, 6, 1200)
     statuses = [a.status_code for a in answers]
     assert statuses == [200] * 6, [a.text[:300] for a in answers]
