@@ -5,6 +5,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(CNIOLinux)
+// `sockaddr_in`'s members belong to whichever module the compiler read <netinet/in.h> through
+// first, which can be NIO's C shim (MemberImportVisibility then wants it imported here).
+import CNIOLinux
+#endif
 
 /// Tells public internet addresses from the ones an image URL must not reach by default:
 /// loopback, private (RFC 1918, IPv6 ULA), link-local, CGNAT, "this network", benchmarking,
