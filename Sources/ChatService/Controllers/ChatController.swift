@@ -21,10 +21,7 @@ struct ChatController: Sendable {
     }
 
     @Sendable func chat(request: Request, context: ChatRequestContext) async throws -> Response {
-        let requestedAt = Date()
-        let started = ContinuousClock.now
-        let id = InteractionID.generate()
-
+        let start = CallStart(context: context)
         var request = request
         let body = try await request.collectBody(limit: maxBodyBytes)
         let chatRequest = try ChatRequest(json: body.readableBytesView)
@@ -36,21 +33,18 @@ struct ChatController: Sendable {
         }
         try recorder.admit(logger: context.logger)
 
-        var logger = context.logger
-        logger[metadataKey: "interaction_id"] = .string(id)
+        let logger = start.logger
         let firstProvider = chatRequest.provider ?? chain.providerNames[0]
         let call = CallRecord(
-            id: id, route: Self.route, userId: chatRequest.userId, prompt: chatRequest.prompt, messages: nil,
-            requestedAt: requestedAt, started: started, requestID: context.requestID, traceID: context.traceID,
-            apiKeyId: context.client?.keyId,
-            stream: false, firstProvider: firstProvider,
-            firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
+            start, context: context, route: Self.route, userId: chatRequest.userId, prompt: chatRequest.prompt,
+            firstProvider: firstProvider, firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
         let completionRequest = CompletionRequest(prompt: chatRequest.prompt)
         let route = ProviderRoute(requestedProvider: chatRequest.provider, requestedModel: chatRequest.model)
         let chain = self.chain
         let (result, clientLeft) = await context.whileClientStays { [timing = context.timing, logger] in
             await chain.complete(
-                completionRequest, route: route, deadline: started + requestTimeout, timing: timing, logger: logger)
+                completionRequest, route: route, deadline: start.started + requestTimeout, timing: timing,
+                logger: logger)
         }
         if clientLeft {
             try await recorder.recordClientDisconnected(

@@ -24,12 +24,8 @@ struct EmbeddingsController: Sendable {
     }
 
     @Sendable func embeddings(request: Request, context: ChatRequestContext) async throws -> Response {
-        let requestedAt = Date()
-        let started = ContinuousClock.now
-        let id = InteractionID.generate()
-        var logger = context.logger
-        logger[metadataKey: "interaction_id"] = .string(id)
-
+        let start = CallStart(context: context)
+        let logger = start.logger
         var request = request
         let body = try await request.collectBody(limit: maxBodyBytes)
         let embedding = try OpenAIEmbeddingRequest(json: body.readableBytesView)
@@ -37,15 +33,14 @@ struct EmbeddingsController: Sendable {
 
         let route = try await route(for: embedding.model, logger: logger, timing: context.timing)
         let call = CallRecord(
-            id: id, route: Self.route, userId: context.userID(fromBody: embedding.user),
-            prompt: embedding.prompt, messages: nil, requestedAt: requestedAt, started: started,
-            requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId, stream: false,
-            firstProvider: route.first ?? chain.embeddingProviders[0].name, firstModel: embedding.model)
+            start, context: context, route: Self.route, userId: context.userID(fromBody: embedding.user),
+            prompt: embedding.prompt, firstProvider: route.first ?? chain.embeddingProviders[0].name,
+            firstModel: embedding.model)
 
         let upstreamStarted = ContinuousClock.now
         let result = await chain.embed(
             EmbeddingRequest(inputs: embedding.inputs, dimensions: embedding.dimensions), route: route,
-            deadline: started + requestTimeout, logger: logger)
+            deadline: start.started + requestTimeout, logger: logger)
         context.timing.addUpstream(since: upstreamStarted)
 
         let answered = try? result.get()
@@ -54,21 +49,13 @@ struct EmbeddingsController: Sendable {
             InteractionExtra.embeddings(
                 count: Int32(clamping: $0.value.vectors.count), dimensions: Int32(clamping: $0.value.dimensions))
         }
-        let interaction = Interaction(call: call, answer: result, usage: usage, extra: extra, answeredAt: Date())
-        try await recorder.record(interaction, answered: answered != nil, timing: context.timing, logger: logger)
-        switch result {
-        case .failure(let failure):
-            logger.warning(
-                "embeddings failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
-            throw APIError(openAIFailure: failure)
-        case .success(let answer):
-            var buffer = ByteBuffer()
-            EmbeddingListBody.write(
-                answer.value, model: answer.model, format: embedding.encodingFormat,
-                promptTokens: Int(usage.promptTokens), into: &buffer)
-            return Response(
-                status: .ok, headers: [.contentType: JSONResponse.contentType], body: .init(byteBuffer: buffer))
-        }
+        let answer = try await recorder.record(
+            result, of: call, usage: usage, extra: extra, failing: "embeddings", timing: context.timing, logger: logger)
+        var buffer = ByteBuffer()
+        EmbeddingListBody.write(
+            answer.value, model: answer.model, format: embedding.encodingFormat,
+            promptTokens: Int(usage.promptTokens), into: &buffer)
+        return Response(status: .ok, headers: [.contentType: JSONResponse.contentType], body: .init(byteBuffer: buffer))
     }
 
     /// The provider a `model` goes to first: the one that serves it (`provider/model`, a default,
@@ -86,15 +73,7 @@ struct EmbeddingsController: Sendable {
                 "no configured provider can embed texts (PROVIDERS = \(chain.providers.map { "\($0.name)" }.joined(separator: ",")))",
                 param: "model")
         }
-        let resolveStarted = ContinuousClock.now
-        let resolved = await catalog.resolve(model, logger: logger)
-        timing.addUpstream(since: resolveStarted)
-        guard let resolved else { return ProviderRoute(first: nil, model: model, allowFallback: true) }
-        guard embedders.contains(where: { $0.name == resolved.provider }) else {
-            throw .invalidRequest(
-                "the model `\(model)` is served by provider \(resolved.provider), which cannot embed texts",
-                param: "model")
-        }
-        return ProviderRoute(first: resolved.provider, model: resolved.model, allowFallback: true)
+        return try await catalog.route(
+            for: model, among: embedders.map(\.name), incapable: "cannot embed texts", timing: timing, logger: logger)
     }
 }

@@ -22,12 +22,8 @@ struct ImagesController: Sendable {
     }
 
     @Sendable func generate(request: Request, context: ChatRequestContext) async throws -> Response {
-        let requestedAt = Date()
-        let started = ContinuousClock.now
-        let id = InteractionID.generate()
-        var logger = context.logger
-        logger[metadataKey: "interaction_id"] = .string(id)
-
+        let start = CallStart(context: context)
+        let logger = start.logger
         var request = request
         let body = try await request.collectBody(limit: maxBodyBytes)
         let images = try OpenAIImageRequest(json: body.readableBytesView)
@@ -35,13 +31,12 @@ struct ImagesController: Sendable {
         try recorder.admit(logger: logger)
 
         let call = CallRecord(
-            id: id, route: Self.route, userId: context.userID(fromBody: images.user),
-            prompt: images.prompt, messages: nil, requestedAt: requestedAt, started: started,
-            requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId, stream: false,
-            firstProvider: route.first ?? chain.imageProviders[0].name, firstModel: images.model)
+            start, context: context, route: Self.route, userId: context.userID(fromBody: images.user),
+            prompt: images.prompt, firstProvider: route.first ?? chain.imageProviders[0].name,
+            firstModel: images.model)
         let upstreamStarted = ContinuousClock.now
         let result = await chain.generateImages(
-            images.providerRequest, route: route, deadline: started + requestTimeout, logger: logger)
+            images.providerRequest, route: route, deadline: start.started + requestTimeout, logger: logger)
         context.timing.addUpstream(since: upstreamStarted)
 
         let answered = try? result.get()
@@ -53,28 +48,21 @@ struct ImagesController: Sendable {
         let extra = InteractionExtra.images(
             n: Int32(clamping: answered?.value.images.count ?? images.n), size: images.size,
             quality: images.storedQuality)
-        let interaction = Interaction(
-            call: call, answer: result, usage: usage ?? .zero, extra: extra, answeredAt: Date())
-        try await recorder.record(interaction, answered: answered != nil, timing: context.timing, logger: logger)
-        switch result {
-        case .failure(let failure):
-            logger.warning(
-                "image generation failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])
-            throw APIError(openAIFailure: failure)
-        case .success(let answer):
-            return try JSONResponse.make(
-                .ok,
-                OpenAIWire.ImagesResponse(
-                    created: answer.value.created,
-                    data: answer.value.images.map {
-                        .init(url: $0.url, b64_json: $0.base64JSON, revised_prompt: $0.revisedPrompt)
-                    },
-                    usage: answer.value.usage.map {
-                        .init(
-                            input_tokens: $0.promptTokens, output_tokens: $0.completionTokens,
-                            total_tokens: $0.totalTokens)
-                    }))
-        }
+        let answer = try await recorder.record(
+            result, of: call, usage: usage ?? .zero, extra: extra, failing: "image generation",
+            timing: context.timing, logger: logger)
+        return try JSONResponse.make(
+            .ok,
+            OpenAIWire.ImagesResponse(
+                created: answer.value.created,
+                data: answer.value.images.map {
+                    .init(url: $0.url, b64_json: $0.base64JSON, revised_prompt: $0.revisedPrompt)
+                },
+                usage: answer.value.usage.map {
+                    .init(
+                        input_tokens: $0.promptTokens, output_tokens: $0.completionTokens,
+                        total_tokens: $0.totalTokens)
+                }))
     }
 
     /// The provider a `model` goes to first: the one that serves it when it can draw, else the
@@ -92,15 +80,9 @@ struct ImagesController: Sendable {
                 "no configured provider can generate images (configured: \(configured)); image generation needs an OpenAI-compatible or Azure provider",
                 param: "model")
         }
-        let resolveStarted = ContinuousClock.now
-        let resolved = await catalog.resolve(model, logger: logger)
-        timing.addUpstream(since: resolveStarted)
-        guard let resolved else { return ProviderRoute(first: nil, model: model, allowFallback: true) }
-        guard painters.contains(where: { $0.name == resolved.provider }) else {
-            throw .invalidRequest(
-                "the model `\(model)` is served by provider \(resolved.provider), which cannot generate images; image generation needs an OpenAI-compatible or Azure provider",
-                param: "model")
-        }
-        return ProviderRoute(first: resolved.provider, model: resolved.model, allowFallback: true)
+        return try await catalog.route(
+            for: model, among: painters.map(\.name),
+            incapable: "cannot generate images; image generation needs an OpenAI-compatible or Azure provider",
+            timing: timing, logger: logger)
     }
 }

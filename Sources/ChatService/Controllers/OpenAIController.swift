@@ -70,19 +70,12 @@ struct OpenAIController: Sendable {
     private func handle(
         _ openAI: OpenAIChatRequest, flavour: Flavour, context: ChatRequestContext
     ) async throws -> Response {
-        let requestedAt = Date()
-        let started = ContinuousClock.now
-        let id = InteractionID.generate()
-        var logger = context.logger
-        logger[metadataKey: "interaction_id"] = .string(id)
+        let start = CallStart(context: context)
+        let logger = start.logger
 
         let user = try openAI.validatedUser()
         try recorder.admit(logger: logger)
-        // Resolving may list a provider's models (cached for a minute): waiting on providers.
-        let resolveStarted = ContinuousClock.now
-        let resolved = await catalog.resolve(openAI.model, logger: logger)
-        context.timing.addUpstream(since: resolveStarted)
-        guard let target = resolved else {
+        guard let target = await catalog.resolve(openAI.model, timing: context.timing, logger: logger) else {
             var error = APIError(
                 status: .notFound, code: "model_not_found",
                 message: "The model `\(openAI.model)` does not exist or is not served by any configured provider.")
@@ -90,11 +83,8 @@ struct OpenAIController: Sendable {
             throw error
         }
         var call = CallRecord(
-            id: id, route: flavour.route,
-            userId: context.userID(fromBody: user),
+            start, context: context, route: flavour.route, userId: context.userID(fromBody: user),
             prompt: openAI.lastUserMessage, messages: flavour == .chat ? openAI.messages : nil,
-            requestedAt: requestedAt, started: started, requestID: context.requestID, traceID: context.traceID,
-            apiKeyId: context.client?.keyId,
             stream: openAI.stream, firstProvider: target.provider, firstModel: target.model)
         let route = ProviderRoute(first: target.provider, model: target.model, allowFallback: true)
         // Tools, response format and images (fetched now): a 400 here stores nothing.
@@ -103,7 +93,7 @@ struct OpenAIController: Sendable {
             call.messages = completionRequest.messages
             call.features = InteractionFeatures(openAI.features)
         }
-        let deadline = started + requestTimeout
+        let deadline = start.started + requestTimeout
 
         if openAI.stream {
             return try await stream(
@@ -131,14 +121,14 @@ struct OpenAIController: Sendable {
             throw APIError(openAIFailure: failure)
         case .success(let success):
             let usage = OpenAIWire.Usage(interaction.usage)
-            let created = Int(requestedAt.timeIntervalSince1970)
+            let created = Int(start.requestedAt.timeIntervalSince1970)
             let finish = success.completion.finishReason.rawValue
             switch flavour {
             case .chat:
                 return try JSONResponse.make(
                     .ok,
                     OpenAIWire.ChatCompletion(
-                        id: flavour.idPrefix + id, created: created, model: success.model,
+                        id: flavour.idPrefix + start.id, created: created, model: success.model,
                         choices: [
                             .init(
                                 message: .init(
@@ -151,7 +141,7 @@ struct OpenAIController: Sendable {
                 return try JSONResponse.make(
                     .ok,
                     OpenAIWire.TextCompletion(
-                        id: flavour.idPrefix + id, created: created, model: success.model,
+                        id: flavour.idPrefix + start.id, created: created, model: success.model,
                         choices: [.init(text: success.completion.text, finish_reason: finish)], usage: usage))
             }
         }
@@ -172,13 +162,7 @@ extension APIError {
     /// does not exist, 504 when the deadline passed, else 502 listing the attempts.
     init(openAIFailure failure: ChainFailure) {
         self.init(failure: failure)
-        let statuses = failure.attempts.compactMap { attempt -> Int? in
-            if case .http(let status) = attempt.error?.kind { return status }
-            return nil
-        }
-        guard failure.reason == .allProvidersFailed, !statuses.isEmpty, statuses.count == failure.attempts.count else {
-            return
-        }
+        guard let statuses = failure.statusOfEveryAttempt else { return }
         if statuses.allSatisfy({ $0 == 429 }) {
             status = .tooManyRequests
             code = "rate_limit_exceeded"

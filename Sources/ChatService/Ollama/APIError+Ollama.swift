@@ -7,12 +7,7 @@ extension APIError {
     /// refused), else 502 listing the attempts, or 504 when the deadline passed.
     init(ollamaFailure failure: ChainFailure) {
         self.init(failure: failure)
-        let statuses = failure.attempts.compactMap { attempt -> Int? in
-            if case .http(let status) = attempt.error?.kind { return status }
-            return nil
-        }
-        guard failure.reason == .allProvidersFailed, let first = statuses.first,
-            statuses.count == failure.attempts.count,
+        guard let statuses = failure.statusOfEveryAttempt, let first = statuses.first,
             statuses.allSatisfy({ $0 == first }), (400..<500).contains(first), first != 401, first != 403
         else { return }
         status = HTTPResponse.Status(code: first)

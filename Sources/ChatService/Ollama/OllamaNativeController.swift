@@ -28,25 +28,20 @@ struct OllamaNativeController: Sendable {
     private func handle(
         _ endpoint: OllamaNativeEndpoint, request: Request, context: ChatRequestContext
     ) async throws -> Response {
-        let requestedAt = Date()
-        let started = ContinuousClock.now
-        let id = InteractionID.generate()
+        let start = CallStart(context: context)
         var request = request
         let bytes = try await request.collectBody(limit: maxBodyBytes)
         var native = try OllamaNativeRequest(endpoint: endpoint, json: bytes.readableBytesView)
         native.setKeepAliveIfAbsent(residency.defaultKeepAlive(for: native.model))
         try recorder.admit(logger: context.logger)
 
-        var logger = context.logger
-        logger[metadataKey: "interaction_id"] = .string(id)
+        let logger = start.logger
         let userID = request.headers[Self.userIDHeader].flatMap { $0.isEmpty ? nil : $0 }
         let call = CallRecord(
-            id: id, route: endpoint.rawValue, userId: userID ?? context.client?.name ?? "anonymous",
-            prompt: native.prompt, messages: nil, requestedAt: requestedAt, started: started,
-            requestID: context.requestID, traceID: context.traceID, apiKeyId: context.client?.keyId,
-            stream: native.stream,
+            start, context: context, route: endpoint.rawValue, userId: userID ?? context.client?.name ?? "anonymous",
+            prompt: native.prompt, stream: native.stream,
             firstProvider: chain.ollamaProviders.first?.name ?? chain.providerNames[0], firstModel: native.model)
-        let deadline = started + requestTimeout
+        let deadline = start.started + requestTimeout
 
         let lease: HeavyModelLease?
         do throws(ModelResidencyError) {
