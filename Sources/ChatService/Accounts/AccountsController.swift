@@ -113,13 +113,9 @@ struct AccountsController: Sendable {
 
     /// The `{username, password}` body; a 400 that never quotes the body.
     static func credentials(_ request: Request, limit: Int) async throws -> AccountCredentials {
-        var request = request
-        let body = try await request.collectBody(limit: limit)
-        do {
-            return try JSONRequestBody.decode(from: body.readableBytesView)
-        } catch {
-            throw APIError.invalidRequest(
+        try await request.decodedBody(
+            limit: limit,
+            refusal:
                 "body must be a JSON object like {\"username\": \"ana\", \"password\": \"...\"} with both as strings")
-        }
     }
 }

@@ -41,12 +41,12 @@ extension AdminKeysController {
 
     /// Makes a key, stores its record (SHA-256 only) and returns both; the key is shown only once.
     func storeNewKey(
-        name: String, email: String?, context: ChatRequestContext
+        name: String, email: String?, limits: KeyLimits = KeyLimits(), context: ChatRequestContext
     ) async throws -> (record: APIKeyRecord, key: String) {
         let key = APIKeyHash.generateKey()
         let record = APIKeyRecord(
             id: InteractionID.generate(), name: name, email: email, keyHash: APIKeyHash.hex(of: key),
-            keyPrefix: String(key.prefix(10)), createdAt: Date())
+            keyPrefix: String(key.prefix(10)), createdAt: Date(), limits: limits)
         do {
             try await keys.createIndexes()  // idempotent; admin writes are rare
             try await keys.insert(record)

@@ -26,15 +26,9 @@ extension AdminKeysController {
     /// lifetime (5 s) on the others.
     @Sendable func patchLimits(request: Request, context: ChatRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        var request = request
-        let body = try await request.collectBody(limit: maxBodyBytes)
-        let patch: LimitsPatch
-        do {
-            patch = try JSONRequestBody.decode(from: body.readableBytesView)
-        } catch {
-            throw APIError.invalidRequest(
-                "body must be a JSON object like {\"limits\": {\"requestsPerMinute\": 100, \"budgetPerDay\": 5}}")
-        }
+        let patch: LimitsPatch = try await request.decodedBody(
+            limit: maxBodyBytes,
+            refusal: "body must be a JSON object like {\"limits\": {\"requestsPerMinute\": 100, \"budgetPerDay\": 5}}")
         let limits = try patch.limits?.validated() ?? KeyLimits()
         let updated: Bool
         do {

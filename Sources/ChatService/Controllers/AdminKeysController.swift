@@ -58,28 +58,12 @@ struct AdminKeysController: Sendable {
     }
 
     @Sendable func create(request: Request, context: ChatRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(limit: maxBodyBytes)
-        let input: CreateRequest
-        do {
-            input = try JSONRequestBody.decode(from: body.readableBytesView)
-        } catch {
-            throw APIError.invalidRequest("body must be a JSON object like {\"name\": \"billing-backend\"}")
-        }
+        let input: CreateRequest = try await request.decodedBody(
+            limit: maxBodyBytes, refusal: "body must be a JSON object like {\"name\": \"billing-backend\"}")
         guard let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty, name.count <= 200
         else { throw APIError.invalidRequest("name is required (1 to 200 characters)") }
         let limits = try input.limits?.validated() ?? KeyLimits()
-        let key = APIKeyHash.generateKey()
-        let record = APIKeyRecord(
-            id: InteractionID.generate(), name: name, email: input.email, keyHash: APIKeyHash.hex(of: key),
-            keyPrefix: String(key.prefix(10)), createdAt: Date(), limits: limits)
-        do {
-            try await keys.createIndexes()  // idempotent; admin writes are rare
-            try await keys.insert(record)
-        } catch {
-            throw APIError.storageUnavailable("the key could not be stored", error)
-        }
-        context.logger.notice("API key created", metadata: ["api_key_id": "\(record.id)", "name": "\(name)"])
+        let (record, key) = try await storeNewKey(name: name, email: input.email, limits: limits, context: context)
         return try JSONResponse.make(
             .created,
             Created(

@@ -12,4 +12,16 @@ extension Request {
                 message: "request body is larger than \(limit) bytes (MAX_BODY_BYTES)")
         }
     }
+
+    /// Collects (as `collectBody(limit:)`) and decodes a JSON body of the admin and account routes:
+    /// anything `JSONRequestBody` refuses is a 400 saying `refusal`, which never quotes the body.
+    func decodedBody<Body: Decodable>(limit: Int, refusal: String) async throws -> Body {
+        var request = self
+        let body = try await request.collectBody(limit: limit)
+        do {
+            return try JSONRequestBody.decode(from: body.readableBytesView)
+        } catch {
+            throw APIError.invalidRequest(refusal)
+        }
+    }
 }
