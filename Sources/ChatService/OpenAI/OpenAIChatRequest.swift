@@ -25,9 +25,7 @@ extension OpenAIChatRequest {
     /// Parses a chat-completions body; every rejection is a 400 naming the parameter.
     init(chatJSON body: some DataProtocol) throws(APIError) {
         let wire: RequestWire<ChatFieldsWire> = try Self.decode(body)
-        guard let model = wire.fields.model, !model.allSatisfy(\.isWhitespace) else {
-            throw .invalidRequest("you must provide a model parameter", param: "model")
-        }
+        let model = try OpenAIRequestFields.requiredModel(wire.fields.model)
         guard wire.fields.messages?.isEmpty == false else {
             throw .invalidRequest("messages must be a non-empty array", param: "messages")
         }
@@ -49,9 +47,7 @@ extension OpenAIChatRequest {
     /// Parses a legacy completions body (`prompt` must be one string).
     init(completionJSON body: some DataProtocol) throws(APIError) {
         let wire: RequestWire<CompletionFieldsWire> = try Self.decode(body)
-        guard let model = wire.fields.model, !model.allSatisfy(\.isWhitespace) else {
-            throw .invalidRequest("you must provide a model parameter", param: "model")
-        }
+        let model = try OpenAIRequestFields.requiredModel(wire.fields.model)
         guard let prompt = wire.fields.prompt else {
             throw .invalidRequest("prompt must be a string", param: "prompt")
         }

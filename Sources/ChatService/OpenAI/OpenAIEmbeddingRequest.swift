@@ -27,24 +27,12 @@ struct OpenAIEmbeddingRequest: Sendable, Equatable {
 
 extension OpenAIEmbeddingRequest {
     init(json body: some DataProtocol) throws(APIError) {
-        let wire: Wire
-        do throws(JSONRequestBody.Failure) {
-            wire = try JSONRequestBody.decode(from: body)
-        } catch {
-            switch error {
-            case .wrongType(let path), .invalidValue(let path):
-                if path.isEmpty { throw .invalidRequest("the body must be a JSON object") }
-                if path.hasPrefix("input") {
-                    throw .invalidRequest("input must be a string or a list of strings", param: "input")
-                }
-                throw .invalidRequest("\(path) has the wrong type", param: path)
-            case .notJSON:
-                throw .invalidRequest("the body is not valid JSON")
-            }
+        let wire: Wire = try OpenAIRequestFields.decode(body) { path in
+            path.hasPrefix("input")
+                ? .invalidRequest("input must be a string or a list of strings", param: "input")
+                : .invalidRequest("\(path) has the wrong type", param: path)
         }
-        guard let model = wire.model, !model.allSatisfy(\.isWhitespace) else {
-            throw .invalidRequest("you must provide a model parameter", param: "model")
-        }
+        let model = try OpenAIRequestFields.requiredModel(wire.model)
         let inputs: [String]
         switch wire.input {
         case nil:

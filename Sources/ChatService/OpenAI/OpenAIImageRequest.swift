@@ -58,18 +58,8 @@ extension OpenAIImageRequest {
         qualities: ["standard", "hd", "low", "medium", "high", "auto"], maxImages: 10, styles: ["vivid", "natural"])
 
     init(json body: some DataProtocol) throws(APIError) {
-        let wire: Wire
-        do throws(JSONRequestBody.Failure) {
-            wire = try JSONRequestBody.decode(from: body)
-        } catch {
-            switch error {
-            case .wrongType(let path), .invalidValue(let path):
-                if path.isEmpty { throw .invalidRequest("the body must be a JSON object") }
-                let expected = path == "n" ? "an integer" : "a string"
-                throw .invalidRequest("\(path) must be \(expected)", param: path)
-            case .notJSON:
-                throw .invalidRequest("the body is not valid JSON")
-            }
+        let wire: Wire = try OpenAIRequestFields.decode(body) { path in
+            .invalidRequest("\(path) must be \(path == "n" ? "an integer" : "a string")", param: path)
         }
         guard let prompt = wire.prompt, !prompt.allSatisfy(\.isWhitespace) else {
             throw .invalidRequest("prompt is required and must not be empty", param: "prompt")
