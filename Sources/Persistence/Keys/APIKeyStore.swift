@@ -5,7 +5,7 @@ import MongoDriver
 ///
 /// Lookups are rare (the HTTP layer caches them for a few seconds), writes are admin actions;
 /// all run on the database's thread pool with the URI's (journaled) write concern.
-public final class APIKeyStore: Sendable {
+public final class APIKeyStore: MongoCollectionStore {
     public static let collectionName = "api_keys"
 
     let database: MongoDatabase
@@ -16,17 +16,7 @@ public final class APIKeyStore: Sendable {
 
     /// Creates the unique index on `keyHash` (idempotent).
     public func createIndexes() async throws(PersistenceError) {
-        do {
-            _ = try await database.writeCommand(context: "createIndexes on \(Self.collectionName)") {
-                () throws(MongoError) in
-                try BSONDocument(
-                    json:
-                        #"{"createIndexes": "\#(Self.collectionName)", "indexes": [{"key": {"keyHash": 1}, "name": "keyHash_1", "unique": true}]}"#
-                )
-            }
-        } catch {
-            throw PersistenceError(error)
-        }
+        try await createIndex(#"{"key": {"keyHash": 1}, "name": "keyHash_1", "unique": true}"#)
     }
 
     public func insert(_ record: APIKeyRecord) async throws(PersistenceError) {

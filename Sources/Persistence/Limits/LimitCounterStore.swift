@@ -9,7 +9,7 @@ import MongoDriver
 /// together never pass the limit. Each document carries
 /// `expiresAt` and a TTL index removes it once its window is over. It knows counters and windows
 /// by number only; what a window is and when it ends is the caller's policy.
-public final class LimitCounterStore: Sendable {
+public final class LimitCounterStore: MongoCollectionStore {
     public static let collectionName = "limits"
 
     let database: MongoDatabase
@@ -21,17 +21,7 @@ public final class LimitCounterStore: Sendable {
     /// Creates the TTL index on `expiresAt` (idempotent): a document disappears once that date
     /// has passed (MongoDB's TTL monitor runs about once a minute).
     public func createIndexes() async throws(PersistenceError) {
-        do {
-            _ = try await database.writeCommand(context: "createIndexes on \(Self.collectionName)") {
-                () throws(MongoError) in
-                try BSONDocument(
-                    json:
-                        #"{"createIndexes": "\#(Self.collectionName)", "indexes": [{"key": {"expiresAt": 1}, "name": "expiresAt_ttl", "expireAfterSeconds": 0}]}"#
-                )
-            }
-        } catch {
-            throw PersistenceError(error)
-        }
+        try await createIndex(#"{"key": {"expiresAt": 1}, "name": "expiresAt_ttl", "expireAfterSeconds": 0}"#)
     }
 
     /// `_id` of a key's per-minute window document.

@@ -3,7 +3,7 @@ import MongoDriver
 
 /// The `users` collection: register an account (a duplicate username fails on the unique index,
 /// so two replicas cannot both accept the same name) and find one by username at login.
-public final class UserStore: Sendable {
+public final class UserStore: MongoCollectionStore {
     public static let collectionName = "users"
 
     let database: MongoDatabase
@@ -14,17 +14,7 @@ public final class UserStore: Sendable {
 
     /// Creates the unique index on `username` (idempotent).
     public func createIndexes() async throws(PersistenceError) {
-        do {
-            _ = try await database.writeCommand(context: "createIndexes on \(Self.collectionName)") {
-                () throws(MongoError) in
-                try BSONDocument(
-                    json:
-                        #"{"createIndexes": "\#(Self.collectionName)", "indexes": [{"key": {"username": 1}, "name": "username_1", "unique": true}]}"#
-                )
-            }
-        } catch {
-            throw PersistenceError(error)
-        }
+        try await createIndex(#"{"key": {"username": 1}, "name": "username_1", "unique": true}"#)
     }
 
     /// Stores a new account; throws `PersistenceError` with `isDuplicateKey` when the username is taken.
