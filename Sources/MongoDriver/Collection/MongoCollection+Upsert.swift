@@ -9,12 +9,6 @@ extension MongoCollection {
         public var modified: Int
         /// True when no document matched and the update inserted one (`upsert`).
         public var upserted: Bool
-
-        public init(matched: Int, modified: Int, upserted: Bool) {
-            self.matched = matched
-            self.modified = modified
-            self.upserted = upserted
-        }
     }
 
     /// Applies `update` to the first document matching `filter`, atomically on the server; with
