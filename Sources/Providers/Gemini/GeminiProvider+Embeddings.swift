@@ -20,13 +20,10 @@ extension GeminiProvider: EmbeddingProvider {
             guard remaining > .zero else {
                 throw ProviderError(kind: .timeout, message: "no complete answer within \(timeout.milliseconds) ms")
             }
-            vectors += try await transport.post(
-                url: url(model: model, method: "batchEmbedContents"),
-                headers: authenticationHeaders,
+            vectors += try await post(
+                "batchEmbedContents",
                 body: Self.batchEmbedBody(for: batch, dimensions: request.dimensions, model: model),
-                model: model,
-                timeout: remaining,
-                logger: logger
+                model: model, timeout: remaining, logger: logger
             ) { body throws(ProviderError) in
                 try Self.vectors(from: body, inputCount: batch.count)
             }
@@ -69,11 +66,7 @@ extension GeminiProvider: EmbeddingProvider {
         let decoded = try WireJSON.decode(
             BatchEmbedResponse.self, from: body,
             orFailWith: "Gemini answered 200 with a body that is not a batchEmbedContents answer")
-        guard decoded.embeddings.count == inputCount else {
-            throw ProviderError(
-                kind: .invalidResponse,
-                message: "Gemini answered \(decoded.embeddings.count) embeddings for \(inputCount) inputs")
-        }
+        try Embeddings.checkVectorCount(decoded.embeddings.count, inputs: inputCount, from: "Gemini")
         return decoded.embeddings.map(\.values)
     }
 }

@@ -37,7 +37,7 @@ extension GeminiProvider {
                     kind: .timeout, message: "the Gemini model list did not complete within \(timeout.milliseconds) ms")
             }
             let page = try await transport.get(
-                url: url, headers: authenticationHeaders, timeout: remaining, logger: logger
+                url: url, headers: requestHeaders, timeout: remaining, logger: logger
             ) {
                 body throws(ProviderError) in
                 try WireJSON.decode(

@@ -11,7 +11,7 @@ extension GeminiProvider {
     ) async throws(ProviderError) -> CompletionStream {
         try await transport.openStream(
             url: url(model: model, method: "streamGenerateContent") + "?alt=sse",
-            headers: authenticationHeaders,
+            headers: requestHeaders,
             body: Self.requestBody(for: request),
             accept: "text/event-stream",
             model: model,

@@ -12,7 +12,7 @@ import NIOHTTP1
 /// is returned as an *answer* with empty text and `finishReason == .contentFilter`, not as an
 /// error: the provider did its job, and falling back to another provider would only route around
 /// its safety decision.
-public struct GeminiProvider: ChatProvider {
+public struct GeminiProvider: ChatProvider, JSONPostingProvider {
     public let name: ProviderName
     public let kind = ProviderKind.gemini
     public let defaultModel: String
@@ -41,7 +41,7 @@ public struct GeminiProvider: ChatProvider {
     }
 
     /// The key, in `x-goog-api-key`, for every call.
-    var authenticationHeaders: HTTPHeaders {
+    var requestHeaders: HTTPHeaders {
         ["x-goog-api-key": apiKey]
     }
 
@@ -57,16 +57,14 @@ public struct GeminiProvider: ChatProvider {
         return "\(baseURL)/v1beta/models/\(escaped):\(method)"
     }
 
+    /// `url(model:method:)`, for `post`: Gemini's operations are methods of the model.
+    func url(_ method: String, model: String) -> String { url(model: model, method: method) }
+
     public func complete(
         _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
-        try await transport.post(
-            url: url(model: model),
-            headers: authenticationHeaders,
-            body: Self.requestBody(for: request),
-            model: model,
-            timeout: timeout,
-            logger: logger
+        try await post(
+            "generateContent", body: Self.requestBody(for: request), model: model, timeout: timeout, logger: logger
         ) { body throws(ProviderError) in
             try Self.completion(from: body, requestedModel: model)
         }

@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 
 // `POST {base}/api/embed` (protocols.md §2.5): every input in one request, float32 vectors back,
 // `prompt_eval_count` as the input token count.
@@ -8,22 +7,12 @@ extension OllamaProvider: EmbeddingProvider {
     public func embed(
         _ request: EmbeddingRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Embeddings {
-        try await transport.post(
-            url: "\(baseURL)/api/embed",
-            headers: HTTPHeaders(),
-            body: Self.embedBody(for: request, model: model),
-            model: model,
-            timeout: timeout,
+        try await post(
+            "/api/embed", body: EmbeddingWireBody(for: request, model: model), model: model, timeout: timeout,
             logger: logger
         ) { body throws(ProviderError) in
             try Self.embeddings(from: body, inputCount: request.inputs.count, requestedModel: model)
         }
-    }
-
-    struct EmbedBody: Encodable, Equatable {
-        var model: String
-        var input: [String]
-        var dimensions: Int?
     }
 
     struct EmbedResponse: Decodable {
@@ -36,10 +25,6 @@ extension OllamaProvider: EmbeddingProvider {
         }
     }
 
-    static func embedBody(for request: EmbeddingRequest, model: String) -> EmbedBody {
-        EmbedBody(model: model, input: request.inputs, dimensions: request.dimensions)
-    }
-
     /// Reads a 2xx `/api/embed` answer; it must hold one vector per input.
     static func embeddings(
         from body: ByteBuffer, inputCount: Int, requestedModel: String
@@ -47,11 +32,7 @@ extension OllamaProvider: EmbeddingProvider {
         let decoded = try WireJSON.decode(
             EmbedResponse.self, from: body,
             orFailWith: "Ollama answered 200 with a body that is not an /api/embed answer")
-        guard decoded.embeddings.count == inputCount else {
-            throw ProviderError(
-                kind: .invalidResponse,
-                message: "Ollama answered \(decoded.embeddings.count) embeddings for \(inputCount) inputs")
-        }
+        try Embeddings.checkVectorCount(decoded.embeddings.count, inputs: inputCount, from: "Ollama")
         let usage = decoded.promptEvalCount.map { TokenUsage(reportedPrompt: $0, completion: 0) }
         return Embeddings(vectors: decoded.embeddings, model: decoded.model ?? requestedModel, usage: usage)
     }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOHTTP1
 
 extension OllamaProvider {
     /// `/api/show`'s body; only `capabilities` (e.g. `["completion", "tools", "vision"]`), which
@@ -35,9 +34,8 @@ extension OllamaProvider {
         guard wantsTools || imageIndex != nil else { return nil }
         let capabilities: [String]?
         do {
-            capabilities = try await transport.post(
-                url: "\(baseURL)/api/show", headers: HTTPHeaders(), body: ShowRequest(model: model), model: model,
-                timeout: timeout, logger: logger
+            capabilities = try await post(
+                "/api/show", body: ShowRequest(model: model), model: model, timeout: timeout, logger: logger
             ) { body throws(ProviderError) in
                 try WireJSON.decode(ShowBody.self, from: body, orFailWith: "Ollama's /api/show answer is not JSON")
                     .capabilities

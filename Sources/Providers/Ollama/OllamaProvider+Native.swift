@@ -18,10 +18,9 @@ extension OllamaProvider {
     public func native(
         _ endpoint: OllamaNativeEndpoint, body: JSONValue, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> ByteBuffer {
-        try await transport.post(
-            url: baseURL + endpoint.rawValue, headers: HTTPHeaders(), body: body, model: model, timeout: timeout,
-            logger: logger
-        ) { body throws(ProviderError) in body }
+        try await post(endpoint.rawValue, body: body, model: model, timeout: timeout, logger: logger) {
+            body throws(ProviderError) in body
+        }
     }
 
     /// POSTs `body` to `endpoint` and returns the NDJSON answer once its first line has arrived

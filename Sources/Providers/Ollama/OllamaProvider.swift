@@ -9,7 +9,7 @@ import NIOHTTP1
 ///
 /// Always sends `"stream": false` (Ollama streams unless told otherwise) and reads the single
 /// JSON object back. Local Ollama has no auth, so nothing secret is sent.
-public struct OllamaProvider: ChatProvider {
+public struct OllamaProvider: ChatProvider, JSONPostingProvider {
     public let name: ProviderName
     public let kind = ProviderKind.ollama
     public let defaultModel: String
@@ -35,6 +35,12 @@ public struct OllamaProvider: ChatProvider {
         self.connectionGate = connectionGates?.gate(for: self.baseURL)
     }
 
+    /// Ollama takes no headers of the gateway's.
+    var requestHeaders: HTTPHeaders { HTTPHeaders() }
+
+    /// `{base}{path}`: an operation is a path of the server (`/api/chat`), whatever the model.
+    func url(_ path: String, model: String) -> String { baseURL + path }
+
     public func complete(
         _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
@@ -43,12 +49,8 @@ public struct OllamaProvider: ChatProvider {
         {
             throw .unsupported(feature)
         }
-        return try await transport.post(
-            url: "\(baseURL)/api/chat",
-            headers: HTTPHeaders(),
-            body: Self.requestBody(for: request, model: model),
-            model: model,
-            timeout: timeout,
+        return try await post(
+            "/api/chat", body: Self.requestBody(for: request, model: model), model: model, timeout: timeout,
             logger: logger
         ) { body throws(ProviderError) in
             try Self.completion(from: body, requestedModel: model)

@@ -10,22 +10,12 @@ extension OpenAIProvider: EmbeddingProvider {
     public func embed(
         _ request: EmbeddingRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Embeddings {
-        try await transport.post(
-            url: url("embeddings", model: model),
-            headers: authorizationHeaders,
-            body: Self.embeddingBody(for: request, model: model),
-            model: model,
-            timeout: timeout,
+        try await post(
+            "embeddings", body: EmbeddingWireBody(for: request, model: model), model: model, timeout: timeout,
             logger: logger
         ) { body throws(ProviderError) in
             try Self.embeddings(from: body, inputCount: request.inputs.count, requestedModel: model)
         }
-    }
-
-    struct EmbeddingBody: Encodable, Equatable {
-        var model: String
-        var input: [String]
-        var dimensions: Int?
     }
 
     struct EmbeddingResponse: Decodable {
@@ -64,10 +54,6 @@ extension OpenAIProvider: EmbeddingProvider {
         }
     }
 
-    static func embeddingBody(for request: EmbeddingRequest, model: String) -> EmbeddingBody {
-        EmbeddingBody(model: model, input: request.inputs, dimensions: request.dimensions)
-    }
-
     /// Reads a 2xx embedding list; the vectors are put in `index` order and must be one per input.
     static func embeddings(
         from body: ByteBuffer, inputCount: Int, requestedModel: String
@@ -78,12 +64,8 @@ extension OpenAIProvider: EmbeddingProvider {
         let ordered = decoded.data.enumerated().sorted {
             ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset)
         }
-        guard ordered.count == inputCount else {
-            throw ProviderError(
-                kind: .invalidResponse,
-                message:
-                    "the OpenAI-compatible server answered \(ordered.count) embeddings for \(inputCount) inputs")
-        }
+        try Embeddings.checkVectorCount(
+            ordered.count, inputs: inputCount, from: "the OpenAI-compatible server")
         return Embeddings(
             vectors: ordered.map(\.element.embedding.values), model: decoded.model ?? requestedModel,
             usage: decoded.usage?.tokenUsage)

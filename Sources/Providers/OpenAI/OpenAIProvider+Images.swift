@@ -8,12 +8,8 @@ extension OpenAIProvider: ImageGenerationProvider {
     public func generateImages(
         _ request: ImageRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> GeneratedImages {
-        try await transport.post(
-            url: url("images/generations", model: model),
-            headers: authorizationHeaders,
-            body: Self.imageBody(for: request, model: model),
-            model: model,
-            timeout: timeout,
+        try await post(
+            "images/generations", body: Self.imageBody(for: request, model: model), model: model, timeout: timeout,
             logger: logger
         ) { body throws(ProviderError) in
             try Self.generatedImages(from: body)

@@ -12,7 +12,7 @@ extension OpenAIProvider {
             return [ProviderModel(id: defaultModel, created: nil, ownedBy: name.rawValue)]
         }
         let list = try await transport.get(
-            url: "\(baseURL)/models", headers: authorizationHeaders, timeout: timeout, logger: logger
+            url: "\(baseURL)/models", headers: requestHeaders, timeout: timeout, logger: logger
         ) {
             body throws(ProviderError) in
             try WireJSON.decode(

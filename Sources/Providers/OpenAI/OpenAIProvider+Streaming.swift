@@ -8,7 +8,7 @@ extension OpenAIProvider {
     ) async throws(ProviderError) -> CompletionStream {
         try await transport.openStream(
             url: url("chat/completions", model: model),
-            headers: authorizationHeaders,
+            headers: requestHeaders,
             body: Self.requestBody(for: request, model: model, stream: true),
             accept: "text/event-stream",
             model: model,

@@ -15,7 +15,7 @@ import NIOHTTP1
 ///
 /// With the `.azure` dialect the same code speaks Azure OpenAI (protocols.md §5): deployment URLs
 /// with `api-version` and the key in `api-key`; bodies, streams and errors are OpenAI's.
-public struct OpenAIProvider: ChatProvider {
+public struct OpenAIProvider: ChatProvider, JSONPostingProvider {
     public let name: ProviderName
     public let dialect: OpenAIDialect
     public var kind: ProviderKind { dialect.kind }
@@ -49,7 +49,7 @@ public struct OpenAIProvider: ChatProvider {
     }
 
     /// `Authorization: Bearer <key>` (Azure: `api-key: <key>`) when a key is configured.
-    var authorizationHeaders: HTTPHeaders {
+    var requestHeaders: HTTPHeaders {
         var headers = HTTPHeaders()
         guard let apiKey else { return headers }
         switch dialect {
@@ -76,13 +76,9 @@ public struct OpenAIProvider: ChatProvider {
     public func complete(
         _ request: CompletionRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Completion {
-        try await transport.post(
-            url: url("chat/completions", model: model),
-            headers: authorizationHeaders,
-            body: Self.requestBody(for: request, model: model, stream: false),
-            model: model,
-            timeout: timeout,
-            logger: logger
+        try await post(
+            "chat/completions", body: Self.requestBody(for: request, model: model, stream: false), model: model,
+            timeout: timeout, logger: logger
         ) { body throws(ProviderError) in
             try Self.completion(from: body, requestedModel: model)
         }
