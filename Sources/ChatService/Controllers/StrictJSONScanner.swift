@@ -1,3 +1,5 @@
+import Providers
+
 /// Checks a request body against the rules every route shares before any decoding (issue 14
 /// row 12): strict RFC 8259 syntax, valid UTF-8, no key twice in one object, every number finite
 /// as a `Double` (`1e999` is refused everywhere, not only where a field happens to be a number),
@@ -141,17 +143,12 @@ struct StrictJSONScanner {
                 guard index < bytes.count else { throw .syntax }
                 let escape = bytes[index]
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{8}")
-                case UInt8(ascii: "f"): scalars.append("\u{C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
-                default: throw .syntax
+                if let scalar = JSONValue.unescaped(escape) {
+                    scalars.append(scalar)
+                } else if escape == UInt8(ascii: "u") {
+                    scalars.append(try unicodeEscape())
+                } else {
+                    throw .syntax
                 }
                 runStart = index
             case 0..<0x20:

@@ -169,16 +169,9 @@ extension JSONValue {
                 guard index < bytes.count else { throw failure("an escape") }
                 let escape = bytes[index]
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"):
+                if let scalar = JSONValue.unescaped(escape) {
+                    scalars.append(scalar)
+                } else if escape == UInt8(ascii: "u") {
                     var code = try hexQuad()
                     if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
                         bytes[index + 1] == UInt8(ascii: "u")
@@ -190,7 +183,7 @@ extension JSONValue {
                         }
                     }
                     scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
-                default:
+                } else {
                     throw failure("a valid escape")
                 }
                 runStart = index
