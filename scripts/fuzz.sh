@@ -32,8 +32,10 @@ sources_of() {
         NDJSONLines)
             echo Sources/Providers/Streaming/NDJSONLineSplitter.swift Sources/Providers/Core/ProviderError.swift ;;
         RequestJSON)
+            # The scanner decodes escapes with Providers' table; here it is compiled in one module.
             echo Sources/ChatService/Controllers/StrictJSONScanner.swift \
-                Sources/ChatService/Controllers/JSONRequestBody.swift ;;
+                Sources/ChatService/Controllers/JSONRequestBody.swift Sources/Providers/Core/JSONValue.swift \
+                Sources/Providers/Core/JSONValue+Escapes.swift ;;
     esac
 }
 

@@ -1,4 +1,8 @@
+// The fuzz target (scripts/fuzz.sh RequestJSON) compiles this file with Providers' JSONValue
+// sources in one module, where there is no `Providers` to import.
+#if canImport(Providers)
 import Providers
+#endif
 
 /// Checks a request body against the rules every route shares before any decoding (issue 14
 /// row 12): strict RFC 8259 syntax, valid UTF-8, no key twice in one object, every number finite
