@@ -383,3 +383,30 @@ def test_a_request_the_http_parser_rejects_gets_a_json_400_and_the_connection_is
         assert error["code"] == "invalid_request", (name, error)
     # The service is unharmed.
     assert requests.get(f"{service.url}/health", timeout=5).status_code == 200
+
+
+def test_a_body_the_http_parser_rejects_part_way_is_a_json_400_not_a_500_and_nothing_is_stored(
+        start_service, double, database):
+    service = start_service(PROVIDERS="ollama", OLLAMA_BASE_URL=double.url)
+    chunked = b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    malformed = {
+        # route: (request, the error shape's check)
+        "/v1/chat": (b"POST /v1/chat HTTP/1.1\r\nHost: x\r\n" + chunked + b"ZZ\r\n{}\r\n0\r\n\r\n",
+                     lambda error: error["code"] == "invalid_request"),
+        "/v1/chat/completions": (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + chunked
+                                 + b"5\r\n{\"a\":1}garbage\r\n0\r\n\r\n",
+                                 lambda error: error["type"] == "invalid_request_error"),
+    }
+    for route, (raw, shaped) in malformed.items():
+        sock = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+        sock.sendall(raw)
+        received = read_until_closed(sock)
+        sock.close()
+        assert received is not None, f"{route}: the connection was left open"
+        status, headers, body = split_responses(received)[-1]
+        assert status == 400, (route, received)
+        error = json.loads(body)["error"]
+        assert "not valid HTTP/1.1" in error["message"] and shaped(error), (route, error)
+    assert database.interactions.count_documents({}) == 0
+    assert not double.requests(), "no provider was called"
+    assert requests.get(f"{service.url}/health", timeout=5).status_code == 200

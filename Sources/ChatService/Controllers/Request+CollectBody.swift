@@ -1,8 +1,11 @@
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 extension Request {
-    /// Collects the body, turning "too large" into SPEC §3.1's 413.
+    /// Collects the body, turning "too large" into SPEC §3.1's 413, and a body the HTTP/1 parser
+    /// rejects part-way (a malformed chunk) into a 400 that says so: the request is the caller's
+    /// mistake, not a 500 (`ParseErrorAnswer` answers the parser's errors in a request's head).
     mutating func collectBody(limit: Int) async throws -> ByteBuffer {
         do {
             return try await collectBody(upTo: limit)
@@ -10,6 +13,8 @@ extension Request {
             throw APIError(
                 status: .contentTooLarge, code: "payload_too_large",
                 message: "request body is larger than \(limit) bytes (MAX_BODY_BYTES)")
+        } catch let error as HTTPParserError {
+            throw APIError.invalidRequest("the request body is not valid HTTP/1.1 (\(error)); nothing was done")
         }
     }
 
