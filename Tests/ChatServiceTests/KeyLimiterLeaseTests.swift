@@ -50,7 +50,7 @@ struct KeyLimiterLeaseTests {
         let replicas = try await KeyLimiterTests.limiters(3, clock: clock)
         let key = KeyLimiterTests.key(KeyLimits(requestsPerMinute: 100))
         #expect(await Self.admitted(300, of: key, over: replicas) == 100)
-        let use = try #require(try await replicas[0].counters.use(keyId: key.id, window: 0))
+        let use = try await replicas[0].counters.use(keyId: key.id, window: 0)
         #expect(use.requests == 100, "every slice granted was used: the window counts exactly the admitted calls")
     }
 
