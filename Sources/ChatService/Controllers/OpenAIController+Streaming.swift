@@ -49,7 +49,24 @@ extension OpenAIController {
         let toolFrames = ToolCallStreamFrames(
             id: id, created: created, model: success.model, includeUsage: openAI.includeUsage,
             firstCallOnly: openAI.features.parallelToolCalls == false)
+        // Stores the call if Hummingbird never runs the body (the client left before the head).
+        let (provider, model, attempts, fallback) = (
+            success.provider, success.model, success.attempts, success.fallback
+        )
+        let unwritten = UnwrittenBodyGuard { [timing, logger] in
+            var interaction = Interaction(
+                call: call,
+                result: .success(
+                    ChainSuccess(
+                        completion: CompletionAccumulator().completion(requestedModel: model), provider: provider,
+                        model: model, attempts: attempts, fallback: fallback)),
+                promptMessages: request.messages, answeredAt: Date())
+            interaction.markClientDisconnected(UnwrittenBodyGuard.message)
+            logger.notice("client disconnected before the stream's head; upstream request cancelled")
+            _ = try? await recorder.record(interaction, answered: false, timing: timing, logger: logger)
+        }
         let body = ResponseBody { writer in
+            unwritten.bodyStarted()
             var events = ServerSentEventWriter(writer)
             var accumulator = CompletionAccumulator()
             var outcome = StreamOutcome.completed

@@ -39,7 +39,24 @@ extension OllamaNativeController {
         }
 
         let timing = context.timing
+        // If Hummingbird never runs the body (the client left before the head): the stream is
+        // dropped, the heavy model's turn given back and the call stored.
+        let (lines, provider, model, attempts, fallback) = (
+            answer.value.stream, answer.provider, answer.model, answer.attempts, answer.fallback
+        )
+        let unwritten = UnwrittenBodyGuard { [self] in
+            lines.cancel()
+            lease?.release()
+            let success = ChainSuccess(
+                completion: OllamaNativeAnswer(endpoint: native.endpoint).completion(requestedModel: native.model),
+                provider: provider, model: model, attempts: attempts, fallback: fallback)
+            logger.notice("client disconnected before the stream's head; upstream request cancelled")
+            _ = try? await record(.success(success), call: call, native: native, timing: timing, logger: logger) {
+                $0.markClientDisconnected(UnwrittenBodyGuard.message)
+            }
+        }
         let body = ResponseBody { writer in
+            unwritten.bodyStarted()
             await relay(answer, native: native, call: call, lease: lease, timing: timing, logger: logger, to: &writer)
         }
         return Response(
