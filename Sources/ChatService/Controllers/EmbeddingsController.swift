@@ -31,7 +31,9 @@ struct EmbeddingsController: Sendable {
         let embedding = try OpenAIEmbeddingRequest(json: body.readableBytesView)
         try recorder.admit(logger: logger)
 
-        let route = try await route(for: embedding.model, logger: logger, timing: context.timing)
+        let route = try await catalog.route(
+            for: embedding.model, among: chain.embeddingProviders, configured: chain.providers, ability: "embed texts",
+            timing: context.timing, logger: logger)
         let call = CallRecord(
             start, context: context, route: Self.route, userId: context.userID(fromBody: embedding.user),
             prompt: embedding.prompt, firstProvider: route.first ?? chain.embeddingProviders[0].name,
@@ -56,24 +58,5 @@ struct EmbeddingsController: Sendable {
             answer.value, model: answer.model, format: embedding.encodingFormat,
             promptTokens: Int(usage.promptTokens), into: &buffer)
         return Response(status: .ok, headers: [.contentType: JSONResponse.contentType], body: .init(byteBuffer: buffer))
-    }
-
-    /// The provider a `model` goes to first: the one that serves it (`provider/model`, a default,
-    /// a listed model), else the first provider that can embed, asked for the model as named
-    /// (Gemini, for one, does not list its embedding models as chat models). A provider that
-    /// cannot embed is a 400 naming it.
-    private func route(
-        for model: String, logger: Logger, timing: RequestTiming
-    ) async throws(APIError)
-        -> ProviderRoute
-    {
-        let embedders = chain.embeddingProviders
-        guard !embedders.isEmpty else {
-            throw .invalidRequest(
-                "no configured provider can embed texts (PROVIDERS = \(chain.providers.map { "\($0.name)" }.joined(separator: ",")))",
-                param: "model")
-        }
-        return try await catalog.route(
-            for: model, among: embedders.map(\.name), incapable: "cannot embed texts", timing: timing, logger: logger)
     }
 }

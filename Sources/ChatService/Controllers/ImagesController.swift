@@ -27,7 +27,10 @@ struct ImagesController: Sendable {
         var request = request
         let body = try await request.collectBody(limit: maxBodyBytes)
         let images = try OpenAIImageRequest(json: body.readableBytesView)
-        let route = try await route(for: images.model, logger: logger, timing: context.timing)
+        let route = try await catalog.route(
+            for: images.model, among: chain.imageProviders, configured: chain.providers, ability: "generate images",
+            hint: "; image generation needs an OpenAI-compatible or Azure provider", timing: context.timing,
+            logger: logger)
         try recorder.admit(logger: logger)
 
         let call = CallRecord(
@@ -63,26 +66,5 @@ struct ImagesController: Sendable {
                         input_tokens: $0.promptTokens, output_tokens: $0.completionTokens,
                         total_tokens: $0.totalTokens)
                 }))
-    }
-
-    /// The provider a `model` goes to first: the one that serves it when it can draw, else the
-    /// first provider that can (image models are rarely listed). No provider able to draw, or a
-    /// model served by one that cannot, is a 400 naming the provider.
-    private func route(
-        for model: String, logger: Logger, timing: RequestTiming
-    ) async throws(APIError)
-        -> ProviderRoute
-    {
-        let painters = chain.imageProviders
-        guard !painters.isEmpty else {
-            let configured = chain.providers.map { "\($0.name)" }.joined(separator: ", ")
-            throw .invalidRequest(
-                "no configured provider can generate images (configured: \(configured)); image generation needs an OpenAI-compatible or Azure provider",
-                param: "model")
-        }
-        return try await catalog.route(
-            for: model, among: painters.map(\.name),
-            incapable: "cannot generate images; image generation needs an OpenAI-compatible or Azure provider",
-            timing: timing, logger: logger)
     }
 }

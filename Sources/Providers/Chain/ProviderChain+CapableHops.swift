@@ -1,3 +1,5 @@
+import Logging
+
 /// Routing for the calls only some provider kinds can make (embeddings, images): the hops are
 /// the capable providers only, and every hop is asked for the *same* model, because another
 /// model's vectors (or images) are not a substitute the caller could tell apart.
@@ -21,6 +23,30 @@ extension ProviderChain {
             hops += capable.filter { $0.name != first.name }.map { Hop(provider: $0, model: model) }
         }
         return hops
+    }
+
+    /// Runs `attempt` over the providers of kind `Capable` for `route` (see `capableHops`) with
+    /// the chain's retry, fallback and deadline rules; `what` completes "No configured provider
+    /// can …" and "provider X cannot …".
+    func runCapable<Capable, Value: Sendable>(
+        _ kind: Capable.Type,
+        to what: String,
+        route: ProviderRoute,
+        deadline: ContinuousClock.Instant,
+        logger: Logger,
+        attempt: (_ provider: Capable, _ model: String, _ timeout: Duration) async throws(ProviderError) -> Value
+    ) async -> Result<ChainAnswer<Value>, ChainFailure> {
+        let hops = capableHops(for: route) { $0 is Capable }
+        guard !hops.isEmpty else { return .failure(noCapableProvider(what, route: route)) }
+        let outcome = await run(hops: hops, deadline: deadline, logger: logger) {
+            provider, model, timeout throws(ProviderError) in
+            // Every hop passed `capableHops`' filter.
+            guard let capable = provider as? Capable else {
+                throw ProviderError(kind: .invalidResponse, message: "provider \(provider.name) cannot \(what)")
+            }
+            return try await attempt(capable, model, timeout)
+        }
+        return outcome.map(\.answer)
     }
 
     /// The failure for a call no configured provider can make; the HTTP layer checks capability

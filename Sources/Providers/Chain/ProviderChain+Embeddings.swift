@@ -11,16 +11,11 @@ extension ProviderChain {
     public func embed(
         _ request: EmbeddingRequest, route: ProviderRoute, deadline: ContinuousClock.Instant, logger: Logger
     ) async -> Result<ChainAnswer<Embeddings>, ChainFailure> {
-        let hops = capableHops(for: route) { $0 is any EmbeddingProvider }
-        guard !hops.isEmpty else { return .failure(noCapableProvider("embed texts", route: route)) }
-        let outcome = await run(hops: hops, deadline: deadline, logger: logger) {
-            provider, model, timeout throws(ProviderError) in
-            // Every hop passed `capableHops`' filter.
-            guard let embedder = provider as? any EmbeddingProvider else {
-                throw ProviderError(kind: .invalidResponse, message: "provider \(provider.name) cannot embed texts")
-            }
-            return try await embedder.embed(request, model: model, timeout: timeout, logger: logger)
+        await runCapable(
+            (any EmbeddingProvider).self, to: "embed texts", route: route, deadline: deadline, logger: logger
+        ) {
+            embedder, model, timeout throws(ProviderError) in
+            try await embedder.embed(request, model: model, timeout: timeout, logger: logger)
         }
-        return outcome.map(\.answer)
     }
 }

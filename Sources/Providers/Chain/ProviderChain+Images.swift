@@ -11,16 +11,10 @@ extension ProviderChain {
     public func generateImages(
         _ request: ImageRequest, route: ProviderRoute, deadline: ContinuousClock.Instant, logger: Logger
     ) async -> Result<ChainAnswer<GeneratedImages>, ChainFailure> {
-        let hops = capableHops(for: route) { $0 is any ImageGenerationProvider }
-        guard !hops.isEmpty else { return .failure(noCapableProvider("generate images", route: route)) }
-        let outcome = await run(hops: hops, deadline: deadline, logger: logger) {
-            provider, model, timeout throws(ProviderError) in
-            // Every hop passed `capableHops`' filter.
-            guard let painter = provider as? any ImageGenerationProvider else {
-                throw ProviderError(kind: .invalidResponse, message: "provider \(provider.name) cannot generate images")
-            }
-            return try await painter.generateImages(request, model: model, timeout: timeout, logger: logger)
+        await runCapable(
+            (any ImageGenerationProvider).self, to: "generate images", route: route, deadline: deadline, logger: logger
+        ) { painter, model, timeout throws(ProviderError) in
+            try await painter.generateImages(request, model: model, timeout: timeout, logger: logger)
         }
-        return outcome.map(\.answer)
     }
 }

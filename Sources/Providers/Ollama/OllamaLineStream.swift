@@ -7,22 +7,13 @@
 /// consumer stops, or when the last reference goes away — stops the producer, which cancels the
 /// upstream request and closes its connection.
 public final class OllamaLineStream: Sendable {
-    private let pipe = SingleConsumerPipe<[UInt8]>(
+    /// Fed by `ProviderHTTPTransport.openStreamedBody`'s reading task.
+    let pipe = SingleConsumerPipe<[UInt8]>(
         consumer: "an OllamaLineStream", cancelledMessage: "the stream's consumer went away")
 
     init() {}
 
     deinit { cancel() }
-
-    /// Sets what `cancel()` runs (once) to stop the producer; runs it at once if already cancelled.
-    func setOnCancel(_ action: @escaping @Sendable () -> Void) { pipe.setOnCancel(action) }
-
-    /// Appends a line (without its newline); ignored once the stream has ended.
-    func yield(_ line: [UInt8]) { pipe.yield(line) }
-
-    /// Ends the stream after the buffered lines: normally (`nil`) or with `error`. Only the first
-    /// ending counts.
-    func finish(throwing error: ProviderError? = nil) { pipe.finish(throwing: error) }
 
     /// The consumer is gone: drop what is buffered, end with `.cancelled` and stop the producer.
     public func cancel() { pipe.cancel() }

@@ -19,18 +19,11 @@ extension ProviderChain {
         logger: Logger,
         attempt: (_ ollama: OllamaProvider, _ timeout: Duration) async throws(ProviderError) -> Value
     ) async -> Result<ChainAnswer<Value>, ChainFailure> {
-        let route = ProviderRoute(model: model)
-        let hops = capableHops(for: route) { $0 is OllamaProvider }
-        guard !hops.isEmpty else { return .failure(noCapableProvider("serve Ollama's API", route: route)) }
-        let outcome = await run(hops: hops, deadline: deadline, logger: logger) {
-            provider, _, timeout throws(ProviderError) in
-            // Every hop passed `capableHops`' filter.
-            guard let ollama = provider as? OllamaProvider else {
-                throw ProviderError(
-                    kind: .invalidResponse, message: "provider \(provider.name) is not an Ollama server")
-            }
-            return try await attempt(ollama, timeout)
+        await runCapable(
+            OllamaProvider.self, to: "serve Ollama's API", route: ProviderRoute(model: model), deadline: deadline,
+            logger: logger
+        ) { ollama, _, timeout throws(ProviderError) in
+            try await attempt(ollama, timeout)
         }
-        return outcome.map(\.answer)
     }
 }

@@ -7,7 +7,4 @@ import NIOCore
 /// called at EOF and throws if the stream ended in a way the protocol calls broken (Ollama
 /// without `done:true`, OpenAI without `[DONE]` or a finish reason). A mid-stream error event is
 /// thrown from `decode`.
-protocol CompletionStreamDecoder: Sendable {
-    mutating func decode(_ buffer: ByteBuffer) throws(ProviderError) -> [CompletionChunk]
-    mutating func finish() throws(ProviderError) -> [CompletionChunk]
-}
+protocol CompletionStreamDecoder: StreamBodyDecoder where Element == CompletionChunk {}

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Splits a newline-delimited JSON body (Ollama's streaming format) into lines incrementally, so a
 /// line split across body buffers is reassembled before it is decoded.
 ///
@@ -42,5 +44,12 @@ struct NDJSONLineSplitter: Sendable {
             $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r")
         }
         if !isBlank { lines.append(line) }
+    }
+}
+
+extension NDJSONLineSplitter: StreamBodyDecoder {
+    /// The lines `buffer` completed, for a stream whose consumer forwards lines untouched.
+    mutating func decode(_ buffer: ByteBuffer) throws(ProviderError) -> [[UInt8]] {
+        try feed(buffer.readableBytesView)
     }
 }
