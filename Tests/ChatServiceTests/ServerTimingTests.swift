@@ -106,9 +106,11 @@ struct ServerTimingTests {
             #expect(upstream >= 150)
             #expect(store <= gateway + 0.01, "gateway includes store")
             // The client's own clock brackets the service's total (gateway + upstream), with
-            // only the in-process test client's hand-off outside it.
+            // only the in-process test client's hand-off outside it. That hand-off is a few ms on
+            // an idle machine but reached 107 ms in a CI run with a build beside it, so the bound
+            // only catches a total that misses whole phases (a clock started after the body).
             #expect(gateway + upstream <= elapsedMs + 0.02)
-            #expect(elapsedMs - (gateway + upstream) < 100)
+            #expect(elapsedMs - (gateway + upstream) < 1_000)
             // The answer's latencyMs runs from the handler's start to the document: inside the total.
             let latencyMs = try #require(try response.json()["latencyMs"] as? Int)
             #expect(Double(latencyMs) <= gateway + upstream + 1)
