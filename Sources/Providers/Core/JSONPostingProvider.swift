@@ -23,4 +23,18 @@ extension JSONPostingProvider {
             url: url(operation, model: model), headers: requestHeaders, body: body, model: model, timeout: timeout,
             logger: logger, decode: decode)
     }
+
+    /// POSTs `request` as OpenAI's embedding body (which Ollama's `/api/embed` shares) to
+    /// `operation` and reads the 2xx answer with `read(body, inputCount, requestedModel)`.
+    func postEmbeddingBody(
+        _ request: EmbeddingRequest, to operation: String, model: String, timeout: Duration, logger: Logger,
+        read: (ByteBuffer, Int, String) throws(ProviderError) -> Embeddings
+    ) async throws(ProviderError) -> Embeddings {
+        try await post(
+            operation, body: EmbeddingWireBody(for: request, model: model), model: model, timeout: timeout,
+            logger: logger
+        ) { body throws(ProviderError) in
+            try read(body, request.inputs.count, model)
+        }
+    }
 }

@@ -7,12 +7,9 @@ extension OllamaProvider: EmbeddingProvider {
     public func embed(
         _ request: EmbeddingRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Embeddings {
-        try await post(
-            "/api/embed", body: EmbeddingWireBody(for: request, model: model), model: model, timeout: timeout,
-            logger: logger
-        ) { body throws(ProviderError) in
-            try Self.embeddings(from: body, inputCount: request.inputs.count, requestedModel: model)
-        }
+        try await postEmbeddingBody(
+            request, to: "/api/embed", model: model, timeout: timeout, logger: logger,
+            read: Self.embeddings(from:inputCount:requestedModel:))
     }
 
     struct EmbedResponse: Decodable {

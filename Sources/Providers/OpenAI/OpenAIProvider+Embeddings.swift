@@ -10,12 +10,9 @@ extension OpenAIProvider: EmbeddingProvider {
     public func embed(
         _ request: EmbeddingRequest, model: String, timeout: Duration, logger: Logger
     ) async throws(ProviderError) -> Embeddings {
-        try await post(
-            "embeddings", body: EmbeddingWireBody(for: request, model: model), model: model, timeout: timeout,
-            logger: logger
-        ) { body throws(ProviderError) in
-            try Self.embeddings(from: body, inputCount: request.inputs.count, requestedModel: model)
-        }
+        try await postEmbeddingBody(
+            request, to: "embeddings", model: model, timeout: timeout, logger: logger,
+            read: Self.embeddings(from:inputCount:requestedModel:))
     }
 
     struct EmbeddingResponse: Decodable {
