@@ -1,5 +1,3 @@
-import NIOCore
-
 /// Splits a newline-delimited JSON body (Ollama's streaming format) into lines incrementally, so a
 /// line split across body buffers is reassembled before it is decoded.
 ///
@@ -44,12 +42,5 @@ struct NDJSONLineSplitter: Sendable {
             $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r")
         }
         if !isBlank { lines.append(line) }
-    }
-}
-
-extension NDJSONLineSplitter: StreamBodyDecoder {
-    /// The lines `buffer` completed, for a stream whose consumer forwards lines untouched.
-    mutating func decode(_ buffer: ByteBuffer) throws(ProviderError) -> [[UInt8]] {
-        try feed(buffer.readableBytesView)
     }
 }
