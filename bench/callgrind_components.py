@@ -15,9 +15,13 @@ from callgrind_summary import demangle, inclusive, parse_self  # noqa: E402
 COMPONENTS = [
     ("HTTP/1 parsing in and out (NIO HTTPDecoder, llhttp)", ["HTTPDecoder.feedInput(context:buffer:)"]),
     ("request body → ChatRequest (Foundation JSONDecoder)", ["specialized static JSONRequestBody.decode<A, B>(_:from:)"]),
-    ("Ollama request body (Foundation JSONEncoder)", ["specialized static WireJSON.encode<A>(_:for:)"]),
-    ("Ollama answer → completion (Foundation JSONDecoder)",
-     ["specialized static OllamaProvider.completion(from:requestedModel:)"]),
+    # Before 2026-12-02 through Foundation (WireJSON); since, written and read by hand (JSONWriter,
+    # ResponseBody(reading:)); each row sums whichever of its functions the dump has.
+    ("Ollama request body (JSONEncoder, then JSONWriter)",
+     ["specialized static WireJSON.encode<A>(_:for:)", "OllamaProvider.RequestBody.encoded(for:)"]),
+    ("Ollama answer → completion (JSONDecoder, then one pass)",
+     ["specialized static OllamaProvider.completion(from:requestedModel:)",
+      "static OllamaProvider.completion(from:requestedModel:)"]),
     ("/v1/chat response body (OrderedJSONEncoder: build the tree, write it)",
      ["ChatResponse.encode(to:)", "JSONNode.write(into:)"]),
     ("logger metadata set (3 per request)", ["Logger.subscript.setter"]),

@@ -37,4 +37,14 @@ extension JSONPostingProvider {
             try read(body, request.inputs.count, model)
         }
     }
+
+    /// `post(_:body:…)` for a body already written as JSON.
+    func post<Answer>(
+        _ operation: String, json body: ByteBuffer, model: String, timeout: Duration, logger: Logger,
+        decode: (ByteBuffer) throws(ProviderError) -> Answer
+    ) async throws(ProviderError) -> Answer {
+        try await transport.post(
+            url: url(operation, model: model), headers: requestHeaders, json: body, model: model, timeout: timeout,
+            logger: logger, decode: decode)
+    }
 }

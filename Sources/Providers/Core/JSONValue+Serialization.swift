@@ -1,64 +1,13 @@
 import Foundation
+import NIOCore
 
 extension JSONValue {
     /// Compact JSON text, keys in their order (how tool-call arguments are handed to OpenAI
     /// clients, which expect a JSON *string*).
     public var serialized: String {
-        var output = ""
-        write(into: &output)
-        return output
-    }
-
-    private func write(into output: inout String) {
-        switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .integer(let value): output += String(value)
-        case .number(let value):
-            if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-                output += String(Int64(value))
-            } else if value.isFinite {
-                output += String(value)
-            } else {
-                output += "null"
-            }
-        case .string(let value): Self.writeString(value, into: &output)
-        case .array(let values):
-            output += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { output += "," }
-                value.write(into: &output)
-            }
-            output += "]"
-        case .object(let members):
-            output += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
-                Self.writeString(member.key, into: &output)
-                output += ":"
-                member.value.write(into: &output)
-            }
-            output += "}"
-        }
-    }
-
-    private static func writeString(_ value: String, into output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                output +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        var writer = JSONWriter()
+        writer.value(self)
+        return String(buffer: writer.buffer)
     }
 }
 

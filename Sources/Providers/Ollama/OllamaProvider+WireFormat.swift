@@ -44,7 +44,7 @@ extension OllamaProvider {
         }
     }
 
-    struct ResponseBody: Decodable {
+    struct ResponseBody: Decodable, Equatable {
         var model: String?
         var message: Message?
         var done: Bool?
@@ -90,8 +90,13 @@ extension OllamaProvider {
 
     /// Reads a 2xx body into a `Completion`. Missing token counts are 0 (Ollama omits zeros).
     static func completion(from body: ByteBuffer, requestedModel: String) throws(ProviderError) -> Completion {
-        let decoded = try WireJSON.decode(
-            ResponseBody.self, from: body, orFailWith: "Ollama answered 200 with a body that is not a chat response")
+        let decoded: ResponseBody
+        do {
+            decoded = try ResponseBody(reading: body)
+        } catch {
+            throw ProviderError(
+                kind: .invalidResponse, message: "Ollama answered 200 with a body that is not a chat response")
+        }
         if let error = decoded.error {
             throw ProviderError(kind: .invalidResponse, message: error)
         }

@@ -50,8 +50,8 @@ public struct OllamaProvider: ChatProvider, JSONPostingProvider {
             throw .unsupported(feature)
         }
         return try await post(
-            "/api/chat", body: Self.requestBody(for: request, model: model), model: model, timeout: timeout,
-            logger: logger
+            "/api/chat", json: try Self.requestBody(for: request, model: model).encoded(for: name), model: model,
+            timeout: timeout, logger: logger
         ) { body throws(ProviderError) in
             try Self.completion(from: body, requestedModel: model)
         }

@@ -42,9 +42,24 @@ struct ProviderHTTPTransport: Sendable {
         logger: Logger,
         decode: (ByteBuffer) throws(ProviderError) -> Answer
     ) async throws(ProviderError) -> Answer {
-        let encoded = try WireJSON.encode(body, for: provider)
+        try await post(
+            url: url, headers: headers, json: try WireJSON.encode(body, for: provider), model: model, timeout: timeout,
+            logger: logger, decode: decode)
+    }
+
+    /// `post(url:headers:body:…)` for a body already written as JSON (a provider that writes its
+    /// own, see `JSONWriter`).
+    func post<Answer>(
+        url: String,
+        headers: HTTPHeaders,
+        json body: ByteBuffer,
+        model: String,
+        timeout: Duration,
+        logger: Logger,
+        decode: (ByteBuffer) throws(ProviderError) -> Answer
+    ) async throws(ProviderError) -> Answer {
         let response = try await send(
-            method: .POST, url: url, headers: headers, body: encoded, model: model, timeout: timeout, logger: logger)
+            method: .POST, url: url, headers: headers, body: body, model: model, timeout: timeout, logger: logger)
         return try checked(response, decode: decode)
     }
 
