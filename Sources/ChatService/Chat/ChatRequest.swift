@@ -25,7 +25,7 @@ extension ChatRequest {
     init(json body: some DataProtocol) throws(APIError) {
         let raw: Wire
         do throws(JSONRequestBody.Failure) {
-            raw = try JSONRequestBody.decode(from: body)
+            raw = try Wire(reading: body)
         } catch {
             guard case .wrongType(let field) = error else { throw .invalidRequest("body is not valid JSON") }
             throw .invalidRequest(field.isEmpty ? "body must be a JSON object" : "\(field) must be a string")
@@ -48,13 +48,5 @@ extension ChatRequest {
             provider = known
         }
         self.init(userId: userId, prompt: prompt, model: raw.model, provider: provider)
-    }
-
-    /// The JSON as sent, before validation; wrong types fail decoding with the field's path.
-    private struct Wire: Decodable {
-        var userId: String?
-        var prompt: String?
-        var model: String?
-        var provider: String?
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// the shared rules first: a duplicate key or a number beyond `Double` is an invalid value at its
 /// path, invalid UTF-8 or nesting deeper than 128 levels is not JSON.
 enum JSONRequestBody {
-    enum Failure: Error {
+    enum Failure: Error, Equatable {
         /// Not JSON at all, or truncated.
         case notJSON
         /// A value has the wrong JSON type; `path` is like `messages[0].content`, "" for the body itself.
@@ -19,14 +19,7 @@ enum JSONRequestBody {
         _ type: Wire.Type = Wire.self, from body: some DataProtocol
     ) throws(Failure) -> Wire {
         let bytes = Array(body)
-        do throws(StrictJSONScanner.Violation) {
-            try StrictJSONScanner.validate(bytes)
-        } catch {
-            switch error {
-            case .syntax, .invalidUTF8, .tooDeep: throw .notJSON
-            case .duplicateKey(let path), .numberOutOfRange(let path): throw .invalidValue(path: path)
-            }
-        }
+        try validate(bytes)
         do {
             return try JSONDecoder().decode(Wire.self, from: Data(bytes))
         } catch let DecodingError.typeMismatch(_, context) {
@@ -35,6 +28,19 @@ enum JSONRequestBody {
             throw .invalidValue(path: path(context.codingPath))
         } catch {
             throw .notJSON
+        }
+    }
+
+    /// The shared rules alone (`StrictJSONScanner`), for a reader that then takes the values
+    /// itself (`ChatRequest.Wire(reading:)`).
+    static func validate(_ bytes: [UInt8]) throws(Failure) {
+        do throws(StrictJSONScanner.Violation) {
+            try StrictJSONScanner.validate(bytes)
+        } catch {
+            switch error {
+            case .syntax, .invalidUTF8, .tooDeep: throw .notJSON
+            case .duplicateKey(let path), .numberOutOfRange(let path): throw .invalidValue(path: path)
+            }
         }
     }
 

@@ -23,7 +23,7 @@ extension JSONValue {
     /// byte offset where the value starts) goes to `visit` in document order and the object itself
     /// is never built, so a reader that wants a few members of a large answer pays for those
     /// members' values only. Every byte of the text is still checked (`mode`'s rules).
-    static func forEachMember(
+    public static func forEachMember(
         ofObjectIn text: some Collection<UInt8>, mode: ParsingMode,
         _ visit: (_ key: String, _ value: JSONValue, _ offset: Int) throws(ParseError) -> Void
     ) throws(ParseError) {

@@ -3,7 +3,7 @@ extension JSONValue {
     /// reader that takes over from Foundation's `JSONDecoder` must instead refuse what the decoder
     /// refused, and still take the decoder's few liberties, so that swapping it changes nothing
     /// for a well-formed answer and nothing malformed gets through.
-    enum ParsingMode: Sendable {
+    public enum ParsingMode: Sendable {
         /// RFC 8259 with repairs: a lone surrogate escape or invalid UTF-8 becomes U+FFFD, a
         /// number may have leading zeros; 128 levels of nesting.
         case lenient
