@@ -35,7 +35,7 @@ sources_of() {
             # The scanner decodes escapes with Providers' table; here it is compiled in one module.
             echo Sources/ChatService/Controllers/StrictJSONScanner.swift \
                 Sources/ChatService/Controllers/JSONRequestBody.swift Sources/Providers/Core/JSONValue.swift \
-                Sources/Providers/Core/JSONValue+Escapes.swift ;;
+                Sources/Providers/Core/JSONValue+Escapes.swift Sources/Providers/Core/String+ValidUTF8.swift ;;
     esac
 }
 

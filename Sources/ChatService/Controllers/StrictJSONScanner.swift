@@ -127,16 +127,22 @@ struct StrictJSONScanner {
     /// A string starting at `index` (its opening quote); returns its decoded text.
     private mutating func string() throws(Violation) -> String {
         index += 1
+        let contentStart = index
         var scalars = String.UnicodeScalarView()
         var runStart = index
         func flushRun(upTo end: Int) throws(Violation) {
             guard runStart < end else { return }
-            guard let text = String(validating: bytes[runStart..<end], as: UTF8.self) else { throw .invalidUTF8 }
+            guard let text = String(validUTF8: bytes[runStart..<end]) else { throw .invalidUTF8 }
             scalars.append(contentsOf: text.unicodeScalars)
         }
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
+            case UInt8(ascii: "\"") where runStart == contentStart:
+                // No escapes: the text is the bytes as they are.
+                guard let text = String(validUTF8: bytes[contentStart..<index]) else { throw .invalidUTF8 }
+                index += 1
+                return text
             case UInt8(ascii: "\""):
                 try flushRun(upTo: index)
                 index += 1

@@ -1,5 +1,3 @@
-import Foundation
-
 // Numbers and strings for `JSONValue.Parser`.
 extension JSONValue.Parser {
     typealias ParseError = JSONValue.ParseError
@@ -89,21 +87,12 @@ extension JSONValue.Parser {
     }
 
     /// The bytes of `range` as text: repaired (U+FFFD) in `.lenient` mode, refused unless valid
-    /// UTF-8 in `.strict` mode. Decoding repairs every invalid sequence, so the text has the same
-    /// bytes as the input exactly when the input was valid: comparing them is the check (the
-    /// standard library's `String(validating:as:)` costs ~1,000 instructions for a short string).
+    /// UTF-8 in `.strict` mode.
     private func run(_ range: Range<Int>) throws(ParseError) -> String {
-        var text = String(decoding: bytes[range], as: UTF8.self)
-        guard mode == .strict else { return text }
-        let unchanged = text.withUTF8 { decoded in
-            bytes.withUnsafeBufferPointer { source in
-                guard decoded.count == range.count, let decodedStart = decoded.baseAddress,
-                    let sourceStart = source.baseAddress
-                else { return decoded.count == range.count }
-                return memcmp(decodedStart, sourceStart + range.lowerBound, range.count) == 0
-            }
+        guard mode == .strict else { return String(decoding: bytes[range], as: UTF8.self) }
+        guard let text = String(validUTF8: bytes[range]) else {
+            throw ParseError(offset: range.lowerBound, expected: "valid UTF-8")
         }
-        guard unchanged else { throw ParseError(offset: range.lowerBound, expected: "valid UTF-8") }
         return text
     }
 
