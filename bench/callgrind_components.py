@@ -14,7 +14,9 @@ from callgrind_summary import demangle, inclusive, parse_self  # noqa: E402
 
 COMPONENTS = [
     ("HTTP/1 parsing in and out (NIO HTTPDecoder, llhttp)", ["HTTPDecoder.feedInput(context:buffer:)"]),
-    ("request body → ChatRequest (Foundation JSONDecoder)", ["specialized static JSONRequestBody.decode<A, B>(_:from:)"]),
+    ("request body → ChatRequest (scanner + JSONDecoder, then scanner + one pass)",
+     ["specialized static JSONRequestBody.decode<A, B>(_:from:)", "specialized ChatRequest.Wire.init<A>(reading:)"]),
+    ("  of which StrictJSONScanner", ["specialized static StrictJSONScanner.validate(_:)"]),
     # Before 2026-12-02 through Foundation (WireJSON); since, written and read by hand (JSONWriter,
     # ResponseBody(reading:)); each row sums whichever of its functions the dump has.
     ("Ollama request body (JSONEncoder, then JSONWriter)",
