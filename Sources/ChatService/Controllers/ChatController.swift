@@ -63,7 +63,9 @@ struct ChatController: Sendable {
                     "attempts": "\(success.attempts.count)", "fallback": "\(success.fallback)",
                     "latency_ms": "\(interaction.latencyMs)",
                 ])
-            return try JSONResponse.make(.ok, ChatResponse(interaction: interaction, attempts: success.attempts.count))
+            let answer = ChatResponse(interaction: interaction, attempts: success.attempts.count)
+            guard let body = answer.json else { return try JSONResponse.make(.ok, answer) }
+            return JSONResponse.make(.ok, json: body)
         case .failure(let failure):
             logger.warning(
                 "chat failed", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.message)"])

@@ -23,6 +23,13 @@ enum JSONResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: buffer))
     }
 
+    /// A response whose body is `json`, already written (`ChatResponse.json`).
+    static func make(_ status: HTTPResponse.Status = .ok, json: ByteBuffer, headers: HTTPFields = [:]) -> Response {
+        var fields: HTTPFields = [.contentType: contentType]
+        fields.append(contentsOf: headers)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: json))
+    }
+
     /// Appends `value` as JSON after the bytes already in `buffer`.
     static func write(_ value: some Encodable, into buffer: inout ByteBuffer) throws {
         try OrderedJSONEncoder().encode(value, into: &buffer)

@@ -1,48 +1,48 @@
 import NIOCore
 
-/// Compact JSON written straight into a `ByteBuffer`: the body of a provider request the service
-/// writes by hand (Ollama's `/api/chat`, in place of `JSONEncoder`'s coding path, container and
-/// boxed value per field) and `JSONValue.serialized`, so there is one JSON writer in the providers.
+/// Compact JSON written straight into a `ByteBuffer`: the bodies the service writes by hand
+/// (Ollama's `/api/chat` request, the `/v1/chat` answer), in place of an encoder's coding path,
+/// container and boxed value per field, and `JSONValue.serialized`.
 ///
 /// Commas are the writer's business: call `key(_:)` before each member's value, and write an
 /// array's values one after another. Strings are escaped as `JSONValue.serialized` always did
 /// (`\"`, `\\`, `\n`, `\r`, `\t`, other controls as `\u00XX`, everything else as it is). A number
 /// that is not finite is written as `null` and noted in `wroteNonFiniteNumber`, since
 /// `JSONEncoder` refuses one and a caller replacing it may need to do the same.
-struct JSONWriter {
-    private(set) var buffer: ByteBuffer
-    private(set) var wroteNonFiniteNumber = false
+public struct JSONWriter {
+    public private(set) var buffer: ByteBuffer
+    public private(set) var wroteNonFiniteNumber = false
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
 
-    init(capacity: Int = 256) {
+    public init(capacity: Int = 256) {
         buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
-    mutating func beginObject() {
+    public mutating func beginObject() {
         separate()
         buffer.writeInteger(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         buffer.writeInteger(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    mutating func beginArray() {
+    public mutating func beginArray() {
         separate()
         buffer.writeInteger(UInt8(ascii: "["))
         needsComma = false
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         buffer.writeInteger(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// A member name of our own wire format: plain ASCII that needs no escaping.
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         separate()
         buffer.writeInteger(UInt8(ascii: "\""))
         buffer.writeStaticString(name)
@@ -51,13 +51,13 @@ struct JSONWriter {
     }
 
     /// A member name from elsewhere (a caller's schema), escaped.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         string(name)
         buffer.writeInteger(UInt8(ascii: ":"))
         needsComma = false
     }
 
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         separate()
         buffer.writeInteger(UInt8(ascii: "\""))
         var value = value
@@ -66,19 +66,19 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         separate()
         buffer.writeStaticString(value ? "true" : "false")
         needsComma = true
     }
 
-    mutating func null() {
+    public mutating func null() {
         separate()
         buffer.writeStaticString("null")
         needsComma = true
     }
 
-    mutating func integer(_ value: some BinaryInteger) {
+    public mutating func integer(_ value: some BinaryInteger) {
         separate()
         buffer.writeString(String(value))
         needsComma = true
@@ -86,7 +86,7 @@ struct JSONWriter {
 
     /// A whole number below 10^15 without a fraction (`1`, not `1.0`), anything else as Swift
     /// prints it (`0.7`, `1e+20`); `null` for NaN and ±infinity.
-    mutating func number(_ value: Double) {
+    public mutating func number(_ value: Double) {
         guard value.isFinite else {
             wroteNonFiniteNumber = true
             null()
@@ -101,7 +101,14 @@ struct JSONWriter {
         }
     }
 
-    mutating func value(_ value: JSONValue) {
+    /// `text` as it is: JSON the caller formatted (a number written by another rule).
+    public mutating func literal(_ text: String) {
+        separate()
+        buffer.writeString(text)
+        needsComma = true
+    }
+
+    public mutating func value(_ value: JSONValue) {
         switch value {
         case .null: null()
         case .bool(let value): bool(value)
