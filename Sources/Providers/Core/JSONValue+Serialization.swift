@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 
 extension JSONValue {
     /// Compact JSON text, keys in their order (how tool-call arguments are handed to OpenAI
@@ -7,7 +6,7 @@ extension JSONValue {
     public var serialized: String {
         var writer = JSONWriter()
         writer.value(self)
-        return String(buffer: writer.buffer)
+        return writer.text
     }
 }
 
