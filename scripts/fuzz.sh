@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libFuzzer targets (issue 14): the write-ahead log's record reader, the BSON reader/scanner, the
-# SSE parser, the NDJSON splitter and the request decoders' JSON path. Each target is the real
+# SSE parser, the NDJSON splitter, the request decoders' JSON path and the providers' JSON parser. Each target is the real
 # source files of Sources/ compiled with `swiftc -sanitize=fuzzer,address` together with a small
 # harness in Fuzz/<Target>/main.swift, in .build-fuzz/ (never the shared .build).
 #
@@ -36,10 +36,15 @@ sources_of() {
             echo Sources/ChatService/Controllers/StrictJSONScanner.swift \
                 Sources/ChatService/Controllers/JSONRequestBody.swift Sources/Providers/Core/JSONValue.swift \
                 Sources/Providers/Core/JSONValue+Escapes.swift Sources/Providers/Core/String+ValidUTF8.swift ;;
+        ProviderJSON)
+            echo Sources/Providers/Core/JSONValue.swift Sources/Providers/Core/JSONValue+Parsing.swift \
+                Sources/Providers/Core/JSONValue+Parser.swift Sources/Providers/Core/JSONValue+ParserScalars.swift \
+                Sources/Providers/Core/JSONValue+ParsingMode.swift Sources/Providers/Core/JSONValue+Escapes.swift \
+                Sources/Providers/Core/String+ValidUTF8.swift ;;
     esac
 }
 
-TARGETS=(WriteAheadLogReader BSONReader ServerSentEvents NDJSONLines RequestJSON)
+TARGETS=(WriteAheadLogReader BSONReader ServerSentEvents NDJSONLines RequestJSON ProviderJSON)
 [ -n "$ONLY" ] && TARGETS=("$ONLY")
 mkdir -p "$OUT"
 status=0
