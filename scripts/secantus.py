@@ -39,6 +39,7 @@ From Python (tests/e2e/conftest.py, bench/bench.py):
 
 import argparse
 import os
+import random
 import signal
 import socket
 import struct
@@ -72,6 +73,17 @@ def command(port: int, data: str) -> list:
 
 
 def free_port() -> int:
+    """A loopback port free right now, below Linux's ephemeral range (32768-60999): a server killed
+    and started again on it must find it still free, and in the ephemeral range the kernel may
+    hand it to any outgoing connection meanwhile (a restart then failed with EADDRINUSE in CI)."""
+    for _ in range(200):
+        port = random.randrange(20000, 32768)
+        with socket.socket() as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]

@@ -168,8 +168,10 @@ struct StreamingIntegrationTests {
     @Test("a stream that stays quiet longer than the idle timeout throws a timeout and its connection is closed")
     func idleTimeout() async throws {
         try await DoubleFixture.with { fixture in
-            fixture.double.script([.streamed(["a", "b"], chunkDelay: .seconds(1))], for: .ollama)
-            var iterator = try await openStream(fixture, .ollama, firstByte: .seconds(3), idle: .milliseconds(150))
+            // Each chunk comes 3 s after the one before (1 s once let the second arrive first in a
+            // CI run whose two cores were saturated, before the watchdog woken by the advance ran).
+            fixture.double.script([.streamed(["a", "b"], chunkDelay: .seconds(3))], for: .ollama)
+            var iterator = try await openStream(fixture, .ollama, firstByte: .seconds(10), idle: .milliseconds(150))
                 .makeAsyncIterator()
             let first = try await iterator.next()
             #expect(first?.textDelta == "a")
@@ -179,7 +181,7 @@ struct StreamingIntegrationTests {
                 while let chunk = try await iterator.next() { later += chunk.textDelta }
             }
             #expect(error?.kind == .timeout)
-            // The timeout fired before the next chunk (due 1 s after the first) arrived.
+            // The timeout fired before the next chunk (due 3 s after the first) arrived.
             #expect(later.isEmpty)
             let exchanges = await fixture.double.exchanges(waitingUpTo: .seconds(10)) {
                 $0.last?.closedByClient == true
