@@ -31,7 +31,18 @@ struct MetricsTests {
             #expect(try await client.postChat(#"{"userId":"m","prompt":"two"}"#).status == .ok)
             #expect(try await client.postChat(#"{"userId":"m"}"#).status == .badRequest)
 
-            let response = try await client.execute(uri: "/metrics", method: .get)
+            // The answers went out once MongoDB acknowledged their documents; the shipper updates
+            // its figures (documents stored, records in the log) just after, which a loaded CI run
+            // once saw before the scrape. Scrape until they are in (10 s at most), then check all.
+            var response = try await client.execute(uri: "/metrics", method: .get)
+            let shippingDeadline = ContinuousClock.now + .seconds(10)
+            while Self.value(String(buffer: response.body), "chat_spool_records") != 0
+                || Self.value(String(buffer: response.body), "chat_mongodb_documents_stored_total") != 2,
+                ContinuousClock.now < shippingDeadline
+            {
+                try await Task.sleep(for: .milliseconds(20))
+                response = try await client.execute(uri: "/metrics", method: .get)
+            }
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = String(buffer: response.body)
