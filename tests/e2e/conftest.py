@@ -3,10 +3,8 @@
 `provider-double` executable, with pymongo reading what was stored."""
 
 import os
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,21 +21,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import secantus  # noqa: E402  (the one SecantusDB launcher: scripts/secantus.py)
 
 
-def free_port() -> int:
-    """A loopback port free right now, below Linux's ephemeral range (32768-60999): a server killed
-    and started again on it must find it still free, and in the ephemeral range the kernel may
-    hand it to any outgoing connection meanwhile (a restart then failed with EADDRINUSE in CI)."""
-    for _ in range(200):
-        port = random.randrange(20000, 32768)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# A loopback port below Linux's ephemeral range, chosen as the launcher chooses SecantusDB's.
+free_port = secantus.free_port
 
 
 def bin_dir() -> Path:
