@@ -143,34 +143,25 @@ public func buildApplication(
         )
     }
 
-    let native = router.group("v1").add(middleware: authenticator)
-    ChatController(
+    let calls = ProviderCallDependencies(
         chain: chain, recorder: recorder, requestTimeout: configuration.requestTimeout,
-        maxBodyBytes: configuration.maxBodyBytes
-    ).addRoutes(to: native)
+        maxBodyBytes: configuration.maxBodyBytes)
+    let native = router.group("v1").add(middleware: authenticator)
+    ChatController(calls: calls).addRoutes(to: native)
     // The admin key opens admin routes only; `GET /v1/usage` is the one client route it may read.
     UsageController(store: store).addRoutes(to: router.group("v1").add(middleware: authenticator.admittingAdminKey()))
     let openAI = router.group("v1").add(middleware: APIErrorMiddleware(dialect: .openAI)).add(middleware: authenticator)
     OpenAIController(
-        chain: chain, catalog: ModelCatalog(providers: providers), recorder: recorder,
-        requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes,
+        calls: calls, catalog: ModelCatalog(providers: providers),
         imageFetcher: ImageFetcher(httpClient: httpClient, settings: configuration.imageFetch)
     ).addRoutes(to: openAI)
     let catalog = ModelCatalog(providers: providers)
     ProvidersController(chain: chain, catalog: catalog, prices: configuration.prices).addRoutes(to: native)
-    EmbeddingsController(
-        chain: chain, catalog: catalog, recorder: recorder, requestTimeout: configuration.requestTimeout,
-        maxBodyBytes: configuration.maxBodyBytes
-    ).addRoutes(to: openAI)
-    ImagesController(
-        chain: chain, catalog: catalog, recorder: recorder, requestTimeout: configuration.requestTimeout,
-        maxBodyBytes: configuration.maxBodyBytes
-    ).addRoutes(to: openAI)
+    EmbeddingsController(calls: calls, catalog: catalog).addRoutes(to: openAI)
+    ImagesController(calls: calls, catalog: catalog).addRoutes(to: openAI)
     // Ollama's own API and model residency (SPEC §7): /api/*, /preload, the always-on watch.
     let ollamaGateway = OllamaGateway(
-        chain: chain, settings: configuration.modelResidency, recorder: recorder, metrics: metrics,
-        clock: providerClock, requestTimeout: configuration.requestTimeout, maxBodyBytes: configuration.maxBodyBytes,
-        logger: logger)
+        calls: calls, settings: configuration.modelResidency, metrics: metrics, clock: providerClock, logger: logger)
     ollamaGateway.addRoutes(to: router, authenticator: authenticator)
 
     var accountServices: [any Service] = []

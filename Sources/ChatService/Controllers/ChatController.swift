@@ -9,10 +9,7 @@ import Providers
 /// `POST /v1/chat`: the product's spine. Validates the request, asks the provider chain (with
 /// retries and fallback) for an answer, makes the interaction durable, and only then answers.
 struct ChatController: Sendable {
-    let chain: ProviderChain
-    let recorder: InteractionRecorder
-    let requestTimeout: Duration
-    let maxBodyBytes: Int
+    let calls: ProviderCallDependencies
 
     static let route = "/v1/chat"
 
@@ -22,16 +19,16 @@ struct ChatController: Sendable {
 
     @Sendable func chat(request: Request, context: ChatRequestContext) async throws -> Response {
         let start = CallStart(context: context)
-        var request = request
-        let body = try await request.collectBody(limit: maxBodyBytes)
+        let body = try await calls.body(of: request)
         let chatRequest = try ChatRequest(json: body.readableBytesView)
+        let chain = calls.chain
         guard chatRequest.provider.map(chain.providerNames.contains) ?? true else {
             let configured = chain.providerNames.map(\.rawValue).joined(separator: ", ")
             throw APIError.invalidRequest(
                 "provider \"\(chatRequest.provider!.rawValue)\" is unknown: it is not configured (configured: \(configured))"
             )
         }
-        try recorder.admit(logger: context.logger)
+        try calls.recorder.admit(logger: context.logger)
 
         let logger = start.logger
         let firstProvider = chatRequest.provider ?? chain.providerNames[0]
@@ -40,18 +37,18 @@ struct ChatController: Sendable {
             firstProvider: firstProvider, firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
         let completionRequest = CompletionRequest(prompt: chatRequest.prompt)
         let route = ProviderRoute(requestedProvider: chatRequest.provider, requestedModel: chatRequest.model)
-        let chain = self.chain
+        let requestTimeout = calls.requestTimeout
         let (result, clientLeft) = await context.whileClientStays { [timing = context.timing, logger] in
             await chain.complete(
                 completionRequest, route: route, deadline: start.started + requestTimeout, timing: timing,
                 logger: logger)
         }
         if clientLeft {
-            try await recorder.recordClientDisconnected(
+            try await calls.recorder.recordClientDisconnected(
                 result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
         }
 
-        let interaction = try await recorder.record(
+        let interaction = try await calls.recorder.record(
             result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
 
         switch result {

@@ -11,11 +11,8 @@ import Providers
 /// `batchEmbedContents`) with the chain's retry and fallback; every call is stored with
 /// `extra.count`/`extra.dimensions` and never its vectors.
 struct EmbeddingsController: Sendable {
-    let chain: ProviderChain
+    let calls: ProviderCallDependencies
     let catalog: ModelCatalog
-    let recorder: InteractionRecorder
-    let requestTimeout: Duration
-    let maxBodyBytes: Int
 
     static let route = "/v1/embeddings"
 
@@ -26,23 +23,23 @@ struct EmbeddingsController: Sendable {
     @Sendable func embeddings(request: Request, context: ChatRequestContext) async throws -> Response {
         let start = CallStart(context: context)
         let logger = start.logger
-        var request = request
-        let body = try await request.collectBody(limit: maxBodyBytes)
+        let body = try await calls.body(of: request)
         let embedding = try OpenAIEmbeddingRequest(json: body.readableBytesView)
-        try recorder.admit(logger: logger)
+        try calls.recorder.admit(logger: logger)
 
         let route = try await catalog.route(
-            for: embedding.model, among: chain.embeddingProviders, configured: chain.providers, ability: "embed texts",
+            for: embedding.model, among: calls.chain.embeddingProviders, configured: calls.chain.providers,
+            ability: "embed texts",
             timing: context.timing, logger: logger)
         let call = CallRecord(
             start, context: context, route: Self.route, userId: context.userID(fromBody: embedding.user),
-            prompt: embedding.prompt, firstProvider: route.first ?? chain.embeddingProviders[0].name,
+            prompt: embedding.prompt, firstProvider: route.first ?? calls.chain.embeddingProviders[0].name,
             firstModel: embedding.model)
 
         let upstreamStarted = ContinuousClock.now
-        let result = await chain.embed(
+        let result = await calls.chain.embed(
             EmbeddingRequest(inputs: embedding.inputs, dimensions: embedding.dimensions), route: route,
-            deadline: start.started + requestTimeout, logger: logger)
+            deadline: calls.deadline(of: start), logger: logger)
         context.timing.addUpstream(since: upstreamStarted)
 
         let answered = try? result.get()
@@ -51,7 +48,7 @@ struct EmbeddingsController: Sendable {
             InteractionExtra.embeddings(
                 count: Int32(clamping: $0.value.vectors.count), dimensions: Int32(clamping: $0.value.dimensions))
         }
-        let answer = try await recorder.record(
+        let answer = try await calls.recorder.record(
             result, of: call, usage: usage, extra: extra, failing: "embeddings", timing: context.timing, logger: logger)
         var buffer = ByteBuffer()
         EmbeddingListBody.write(

@@ -9,11 +9,8 @@ import Providers
 /// upstreams, with the chain's retry and fallback over the providers that can draw; every call is
 /// stored with its prompt and `extra.n/size/quality` (and cost, when priced), never the images.
 struct ImagesController: Sendable {
-    let chain: ProviderChain
+    let calls: ProviderCallDependencies
     let catalog: ModelCatalog
-    let recorder: InteractionRecorder
-    let requestTimeout: Duration
-    let maxBodyBytes: Int
 
     static let route = "/v1/images/generations"
 
@@ -24,22 +21,22 @@ struct ImagesController: Sendable {
     @Sendable func generate(request: Request, context: ChatRequestContext) async throws -> Response {
         let start = CallStart(context: context)
         let logger = start.logger
-        var request = request
-        let body = try await request.collectBody(limit: maxBodyBytes)
+        let body = try await calls.body(of: request)
         let images = try OpenAIImageRequest(json: body.readableBytesView)
         let route = try await catalog.route(
-            for: images.model, among: chain.imageProviders, configured: chain.providers, ability: "generate images",
+            for: images.model, among: calls.chain.imageProviders, configured: calls.chain.providers,
+            ability: "generate images",
             hint: "; image generation needs an OpenAI-compatible or Azure provider", timing: context.timing,
             logger: logger)
-        try recorder.admit(logger: logger)
+        try calls.recorder.admit(logger: logger)
 
         let call = CallRecord(
             start, context: context, route: Self.route, userId: context.userID(fromBody: images.user),
-            prompt: images.prompt, firstProvider: route.first ?? chain.imageProviders[0].name,
+            prompt: images.prompt, firstProvider: route.first ?? calls.chain.imageProviders[0].name,
             firstModel: images.model)
         let upstreamStarted = ContinuousClock.now
-        let result = await chain.generateImages(
-            images.providerRequest, route: route, deadline: start.started + requestTimeout, logger: logger)
+        let result = await calls.chain.generateImages(
+            images.providerRequest, route: route, deadline: calls.deadline(of: start), logger: logger)
         context.timing.addUpstream(since: upstreamStarted)
 
         let answered = try? result.get()
@@ -51,7 +48,7 @@ struct ImagesController: Sendable {
         let extra = InteractionExtra.images(
             n: Int32(clamping: answered?.value.images.count ?? images.n), size: images.size,
             quality: images.storedQuality)
-        let answer = try await recorder.record(
+        let answer = try await calls.recorder.record(
             result, of: call, usage: usage ?? .zero, extra: extra, failing: "image generation",
             timing: context.timing, logger: logger)
         return try JSONResponse.make(

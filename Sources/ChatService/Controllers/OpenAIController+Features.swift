@@ -24,7 +24,7 @@ extension OpenAIController {
         request.toolChoice = openAI.features.toolChoice
         request.parallelToolCalls = openAI.features.parallelToolCalls
         request.responseFormat = openAI.features.responseFormat
-        if let feature = await chain.unsupportedFeature(of: request, route: route, logger: logger) {
+        if let feature = await calls.chain.unsupportedFeature(of: request, route: route, logger: logger) {
             throw APIError(unsupported: feature)
         }
         return request

@@ -19,7 +19,7 @@ extension OpenAIController {
     ) async throws -> Response {
         let timing = context.timing
         let upstreamStarted = ContinuousClock.now
-        let chain = self.chain
+        let chain = calls.chain
         let (started, clientLeft) = await context.whileClientStays { [logger] in
             await chain.stream(request, route: route, deadline: deadline, logger: logger)
         }
@@ -27,13 +27,13 @@ extension OpenAIController {
         if clientLeft {
             // The client left before the first byte: nothing was sent, so the call is stored
             // (with the first chunk, if it had arrived) and the provider's stream is dropped.
-            try await recorder.recordClientDisconnected(
+            try await calls.recorder.recordClientDisconnected(
                 started.beforeFirstByte, of: call, promptMessages: request.messages, timing: timing, logger: logger)
         }
         let success: StreamingChainSuccess
         switch started {
         case .failure(let failure):
-            try await recorder.record(
+            try await calls.recorder.record(
                 .failure(failure), of: call, promptMessages: request.messages, timing: timing, logger: logger)
             logger.warning("stream failed before its first byte", metadata: ["detail": "\(failure.message)"])
             throw APIError(openAIFailure: failure)
@@ -41,7 +41,7 @@ extension OpenAIController {
             success = value
         }
 
-        let recorder = self.recorder
+        let recorder = calls.recorder
         let id = flavour.idPrefix + call.id
         let created = Int(call.requestedAt.timeIntervalSince1970)
         let frames = StreamFrames(

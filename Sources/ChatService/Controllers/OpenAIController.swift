@@ -12,11 +12,8 @@ import Providers
 /// serves, or `provider/model`); retries and fallback apply as for `/v1/chat`; every call is
 /// stored in `interactions`.
 struct OpenAIController: Sendable {
-    let chain: ProviderChain
+    let calls: ProviderCallDependencies
     let catalog: ModelCatalog
-    let recorder: InteractionRecorder
-    let requestTimeout: Duration
-    let maxBodyBytes: Int
     /// Fetches http(s) `image_url`s (issue 15); `nil`: only `data:` URLs are accepted.
     var imageFetcher: ImageFetcher? = nil
 
@@ -39,14 +36,12 @@ struct OpenAIController: Sendable {
     }
 
     @Sendable func chatCompletions(request: Request, context: ChatRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(limit: maxBodyBytes)
+        let body = try await calls.body(of: request)
         return try await handle(OpenAIChatRequest(chatJSON: body.readableBytesView), flavour: .chat, context: context)
     }
 
     @Sendable func completions(request: Request, context: ChatRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(limit: maxBodyBytes)
+        let body = try await calls.body(of: request)
         return try await handle(
             OpenAIChatRequest(completionJSON: body.readableBytesView), flavour: .text, context: context)
     }
@@ -74,7 +69,7 @@ struct OpenAIController: Sendable {
         let logger = start.logger
 
         let user = try openAI.validatedUser()
-        try recorder.admit(logger: logger)
+        try calls.recorder.admit(logger: logger)
         guard let target = await catalog.resolve(openAI.model, timing: context.timing, logger: logger) else {
             var error = APIError(
                 status: .notFound, code: "model_not_found",
@@ -93,7 +88,7 @@ struct OpenAIController: Sendable {
             call.messages = completionRequest.messages
             call.features = InteractionFeatures(openAI.features)
         }
-        let deadline = start.started + requestTimeout
+        let deadline = calls.deadline(of: start)
 
         if openAI.stream {
             return try await stream(
@@ -101,18 +96,18 @@ struct OpenAIController: Sendable {
                 context: context, logger: logger)
         }
 
-        let chain = self.chain
+        let chain = calls.chain
         let (result, clientLeft) = await context.whileClientStays { [timing = context.timing, logger] in
             await chain.complete(completionRequest, route: route, deadline: deadline, timing: timing, logger: logger)
         }
         if clientLeft {
-            try await recorder.recordClientDisconnected(
+            try await calls.recorder.recordClientDisconnected(
                 result, of: call, promptMessages: completionRequest.messages, timing: context.timing, logger: logger)
         }
         var document = Interaction(
             call: call, result: result, promptMessages: completionRequest.messages, answeredAt: Date())
         document.addFeatures(of: call, completion: result.completion)
-        let interaction = try await recorder.record(
+        let interaction = try await calls.recorder.record(
             document, answered: result.isSuccess, timing: context.timing, logger: logger)
         switch result {
         case .failure(let failure):

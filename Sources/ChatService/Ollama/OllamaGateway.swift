@@ -14,20 +14,19 @@ struct OllamaGateway: Sendable {
     let residencyService: ModelResidencyService?
 
     init(
-        chain: ProviderChain, settings: ModelResidencySettings, recorder: InteractionRecorder, metrics: ServiceMetrics,
-        clock: ProviderClock, requestTimeout: Duration, maxBodyBytes: Int, logger: Logger
+        calls: ProviderCallDependencies, settings: ModelResidencySettings, metrics: ServiceMetrics,
+        clock: ProviderClock, logger: Logger
     ) {
+        let chain = calls.chain
         let primary = chain.ollamaProviders.first
         // Without an Ollama server there is nothing to keep resident; the routes say so (502).
         let backend: any OllamaResidencyBackend = primary ?? UnconfiguredOllama()
         let residency = ModelResidency(
             settings: settings, backend: backend, clock: clock, callTimeout: chain.providerTimeout, metrics: metrics)
         self.residency = residency
-        native = OllamaNativeController(
-            chain: chain, residency: residency, recorder: recorder, requestTimeout: requestTimeout,
-            maxBodyBytes: maxBodyBytes)
+        native = OllamaNativeController(calls: calls, residency: residency)
         models = OllamaModelsController(
-            chain: chain, residency: residency, requestTimeout: requestTimeout, maxBodyBytes: maxBodyBytes)
+            chain: chain, residency: residency, requestTimeout: calls.requestTimeout, maxBodyBytes: calls.maxBodyBytes)
         residencyService = primary.map { _ in ModelResidencyService(residency: residency, clock: clock, logger: logger)
         }
         if primary == nil, !settings.alwaysOnModels.isEmpty || !settings.heavyModels.isEmpty {

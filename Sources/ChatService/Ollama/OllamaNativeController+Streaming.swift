@@ -18,9 +18,9 @@ extension OllamaNativeController {
         _ native: OllamaNativeRequest, call: CallRecord, lease: HeavyModelLease?, deadline: ContinuousClock.Instant,
         context: ChatRequestContext, logger: Logger
     ) async throws -> Response {
-        let idleTimeout = chain.providerTimeout
+        let idleTimeout = calls.chain.providerTimeout
         let upstreamStarted = ContinuousClock.now
-        let result = await chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
+        let result = await calls.chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
             ollama, timeout throws(ProviderError) in
             try await ollama.nativeStream(
                 native.endpoint, body: native.body, model: native.model, firstByteTimeout: timeout,

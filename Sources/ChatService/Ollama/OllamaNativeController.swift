@@ -12,11 +12,8 @@ import Providers
 /// for byte; in between the gateway authenticates, keeps model residency, retries and falls back
 /// among the `ollama`-kind providers until the first byte, and stores the call.
 struct OllamaNativeController: Sendable {
-    let chain: ProviderChain
+    let calls: ProviderCallDependencies
     let residency: ModelResidency
-    let recorder: InteractionRecorder
-    let requestTimeout: Duration
-    let maxBodyBytes: Int
 
     static let userIDHeader = HTTPField.Name("X-User-Id")!
 
@@ -29,19 +26,19 @@ struct OllamaNativeController: Sendable {
         _ endpoint: OllamaNativeEndpoint, request: Request, context: ChatRequestContext
     ) async throws -> Response {
         let start = CallStart(context: context)
-        var request = request
-        let bytes = try await request.collectBody(limit: maxBodyBytes)
+        let bytes = try await calls.body(of: request)
         var native = try OllamaNativeRequest(endpoint: endpoint, json: bytes.readableBytesView)
         native.setKeepAliveIfAbsent(residency.defaultKeepAlive(for: native.model))
-        try recorder.admit(logger: context.logger)
+        try calls.recorder.admit(logger: context.logger)
 
         let logger = start.logger
         let userID = request.headers[Self.userIDHeader].flatMap { $0.isEmpty ? nil : $0 }
         let call = CallRecord(
             start, context: context, route: endpoint.rawValue, userId: userID ?? context.client?.name ?? "anonymous",
             prompt: native.prompt, stream: native.stream,
-            firstProvider: chain.ollamaProviders.first?.name ?? chain.providerNames[0], firstModel: native.model)
-        let deadline = start.started + requestTimeout
+            firstProvider: calls.chain.ollamaProviders.first?.name ?? calls.chain.providerNames[0],
+            firstModel: native.model)
+        let deadline = calls.deadline(of: start)
 
         let lease: HeavyModelLease?
         do throws(ModelResidencyError) {
@@ -59,7 +56,7 @@ struct OllamaNativeController: Sendable {
         }
         defer { lease?.release() }
         let upstreamStarted = ContinuousClock.now
-        let result = await chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
+        let result = await calls.chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
             ollama, timeout throws(ProviderError) in
             try await ollama.native(endpoint, body: native.body, model: native.model, timeout: timeout, logger: logger)
         }
@@ -95,7 +92,7 @@ struct OllamaNativeController: Sendable {
             interaction.toolCalls = calls.map { InteractionToolCall(id: $0.id, name: $0.name, arguments: $0.arguments) }
         }
         adjust(&interaction)
-        try await recorder.record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
+        try await calls.recorder.record(interaction, answered: result.isSuccess, timing: timing, logger: logger)
         return interaction
     }
 }
