@@ -69,12 +69,7 @@ struct StrictJSONScanner {
     }
 
     private mutating func object(depth: Int) throws(Violation) {
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
+        if opensEmpty(closedBy: UInt8(ascii: "}")) { return }
         var keys = Set<String>()
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .syntax }
@@ -87,41 +82,45 @@ struct StrictJSONScanner {
             skipWhitespace()
             try value(depth: depth + 1)
             path.removeLast()
-            skipWhitespace()
-            guard index < bytes.count else { throw .syntax }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { throw .syntax }
-            index += 1
-            skipWhitespace()
+            if try closesAfterEntry(closedBy: UInt8(ascii: "}")) { return }
         }
     }
 
     private mutating func array(depth: Int) throws(Violation) {
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return
-        }
+        if opensEmpty(closedBy: UInt8(ascii: "]")) { return }
         var element = 0
         while true {
             path.append("[\(element)]")
             try value(depth: depth + 1)
             path.removeLast()
             element += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw .syntax }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { throw .syntax }
-            index += 1
-            skipWhitespace()
+            if try closesAfterEntry(closedBy: UInt8(ascii: "]")) { return }
         }
+    }
+
+    /// Steps past a container's opening bracket and the white space after it; true, past its
+    /// `closing` bracket too, when the container is empty.
+    private mutating func opensEmpty(closedBy closing: UInt8) -> Bool {
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == closing else { return false }
+        index += 1
+        return true
+    }
+
+    /// After a member or an element: steps past the comma and the white space before the next
+    /// one (false), or past the container's `closing` bracket (true).
+    private mutating func closesAfterEntry(closedBy closing: UInt8) throws(Violation) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw .syntax }
+        if bytes[index] == closing {
+            index += 1
+            return true
+        }
+        guard bytes[index] == UInt8(ascii: ",") else { throw .syntax }
+        index += 1
+        skipWhitespace()
+        return false
     }
 
     /// A string starting at `index` (its opening quote); returns its decoded text.
