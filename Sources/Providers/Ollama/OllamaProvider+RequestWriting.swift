@@ -26,20 +26,9 @@ extension OllamaProvider.RequestBody {
         writer.endArray()
         writer.key("stream")
         writer.bool(stream)
-        if let options {
-            writer.key("options")
-            options.write(into: &writer)
-        }
-        if let tools {
-            writer.key("tools")
-            writer.beginArray()
-            for tool in tools { tool.write(into: &writer) }
-            writer.endArray()
-        }
-        if let format {
-            writer.key("format")
-            writer.value(format)
-        }
+        writer.memberIfPresent("options", options) { $1.write(into: &$0) }
+        writer.arrayMemberIfPresent("tools", tools) { $1.write(into: &$0) }
+        writer.memberIfPresent("format", format) { $0.value($1) }
         writer.endObject()
     }
 }
@@ -49,26 +38,10 @@ extension OllamaProvider.Message {
         writer.beginObject()
         writer.key("role")
         writer.string(role)
-        if let content {
-            writer.key("content")
-            writer.string(content)
-        }
-        if let images {
-            writer.key("images")
-            writer.beginArray()
-            for image in images { writer.string(image) }
-            writer.endArray()
-        }
-        if let toolCalls {
-            writer.key("tool_calls")
-            writer.beginArray()
-            for call in toolCalls { call.write(into: &writer) }
-            writer.endArray()
-        }
-        if let toolName {
-            writer.key("tool_name")
-            writer.string(toolName)
-        }
+        writer.memberIfPresent("content", content) { $0.string($1) }
+        writer.arrayMemberIfPresent("images", images) { $0.string($1) }
+        writer.arrayMemberIfPresent("tool_calls", toolCalls) { $1.write(into: &$0) }
+        writer.memberIfPresent("tool_name", toolName) { $0.string($1) }
         writer.endObject()
     }
 }
@@ -76,24 +49,10 @@ extension OllamaProvider.Message {
 extension OllamaProvider.Options {
     func write(into writer: inout JSONWriter) {
         writer.beginObject()
-        if let temperature {
-            writer.key("temperature")
-            writer.number(temperature)
-        }
-        if let topP {
-            writer.key("top_p")
-            writer.number(topP)
-        }
-        if let numPredict {
-            writer.key("num_predict")
-            writer.integer(numPredict)
-        }
-        if let stop {
-            writer.key("stop")
-            writer.beginArray()
-            for sequence in stop { writer.string(sequence) }
-            writer.endArray()
-        }
+        writer.memberIfPresent("temperature", temperature) { $0.number($1) }
+        writer.memberIfPresent("top_p", topP) { $0.number($1) }
+        writer.memberIfPresent("num_predict", numPredict) { $0.integer($1) }
+        writer.arrayMemberIfPresent("stop", stop) { $0.string($1) }
         writer.endObject()
     }
 }
@@ -107,14 +66,8 @@ extension OllamaProvider.Tool {
         writer.beginObject()
         writer.key("name")
         writer.string(function.name)
-        if let description = function.description {
-            writer.key("description")
-            writer.string(description)
-        }
-        if let parameters = function.parameters {
-            writer.key("parameters")
-            writer.value(parameters)
-        }
+        writer.memberIfPresent("description", function.description) { $0.string($1) }
+        writer.memberIfPresent("parameters", function.parameters) { $0.value($1) }
         writer.endObject()
         writer.endObject()
     }
@@ -123,18 +76,12 @@ extension OllamaProvider.Tool {
 extension OllamaProvider.ToolCallWire {
     func write(into writer: inout JSONWriter) {
         writer.beginObject()
-        if let id {
-            writer.key("id")
-            writer.string(id)
-        }
+        writer.memberIfPresent("id", id) { $0.string($1) }
         writer.key("function")
         writer.beginObject()
         writer.key("name")
         writer.string(function.name)
-        if let arguments = function.arguments {
-            writer.key("arguments")
-            writer.value(arguments)
-        }
+        writer.memberIfPresent("arguments", function.arguments) { $0.value($1) }
         writer.endObject()
         writer.endObject()
     }
