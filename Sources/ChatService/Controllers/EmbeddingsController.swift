@@ -36,11 +36,11 @@ struct EmbeddingsController: Sendable {
             prompt: embedding.prompt, firstProvider: route.first ?? calls.chain.embeddingProviders[0].name,
             firstModel: embedding.model)
 
-        let upstreamStarted = ContinuousClock.now
-        let result = await calls.chain.embed(
-            EmbeddingRequest(inputs: embedding.inputs, dimensions: embedding.dimensions), route: route,
-            deadline: calls.deadline(of: start), logger: logger)
-        context.timing.addUpstream(since: upstreamStarted)
+        let result = await context.timing.upstream {
+            await calls.chain.embed(
+                EmbeddingRequest(inputs: embedding.inputs, dimensions: embedding.dimensions), route: route,
+                deadline: calls.deadline(of: start), logger: logger)
+        }
 
         let answered = try? result.get()
         let usage = InteractionUsage(inputTokens: answered?.value.usage?.promptTokens, estimating: embedding.inputs)

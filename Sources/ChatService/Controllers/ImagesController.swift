@@ -34,10 +34,10 @@ struct ImagesController: Sendable {
             start, context: context, route: Self.route, userId: context.userID(fromBody: images.user),
             prompt: images.prompt, firstProvider: route.first ?? calls.chain.imageProviders[0].name,
             firstModel: images.model)
-        let upstreamStarted = ContinuousClock.now
-        let result = await calls.chain.generateImages(
-            images.providerRequest, route: route, deadline: calls.deadline(of: start), logger: logger)
-        context.timing.addUpstream(since: upstreamStarted)
+        let result = await context.timing.upstream {
+            await calls.chain.generateImages(
+                images.providerRequest, route: route, deadline: calls.deadline(of: start), logger: logger)
+        }
 
         let answered = try? result.get()
         let usage = answered?.value.usage.map {

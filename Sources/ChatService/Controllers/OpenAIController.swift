@@ -49,9 +49,7 @@ struct OpenAIController: Sendable {
     @Sendable func models(request: Request, context: ChatRequestContext) async throws -> Response {
         var seen = Set<String>()
         var models: [OpenAIWire.Model] = []
-        let upstreamStarted = ContinuousClock.now
-        let entries = await catalog.entries(logger: context.logger)
-        context.timing.addUpstream(since: upstreamStarted)
+        let entries = await context.timing.upstream { await catalog.entries(logger: context.logger) }
         for entry in entries where seen.insert(entry.model.id).inserted {
             models.append(
                 OpenAIWire.Model(

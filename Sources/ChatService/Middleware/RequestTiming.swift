@@ -26,6 +26,14 @@ final class RequestTiming: Sendable {
         upstreamNanoseconds.wrappingAdd(Self.nanoseconds(ContinuousClock.now - start), ordering: .relaxed)
     }
 
+    /// Runs `work` (a provider chain's call, a model-list lookup) and adds the time it took to
+    /// the time spent waiting on providers, as `addUpstream` does.
+    func upstream<Value>(_ work: () async -> Value) async -> Value {
+        let started = ContinuousClock.now
+        defer { addUpstream(since: started) }
+        return await work()
+    }
+
     /// Adds the time since `start` to the time spent making the interaction durable (the
     /// interaction log's `record`).
     func addStore(since start: ContinuousClock.Instant) {

@@ -19,14 +19,14 @@ extension OllamaNativeController {
         context: ChatRequestContext, logger: Logger
     ) async throws -> Response {
         let idleTimeout = calls.chain.providerTimeout
-        let upstreamStarted = ContinuousClock.now
-        let result = await calls.chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
-            ollama, timeout throws(ProviderError) in
-            try await ollama.nativeStream(
-                native.endpoint, body: native.body, model: native.model, firstByteTimeout: timeout,
-                idleTimeout: idleTimeout, logger: logger)
+        let result = await context.timing.upstream {
+            await calls.chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
+                ollama, timeout throws(ProviderError) in
+                try await ollama.nativeStream(
+                    native.endpoint, body: native.body, model: native.model, firstByteTimeout: timeout,
+                    idleTimeout: idleTimeout, logger: logger)
+            }
         }
-        context.timing.addUpstream(since: upstreamStarted)
         let answer: ChainAnswer<(first: [UInt8], stream: OllamaLineStream)>
         switch result {
         case .failure(let failure):

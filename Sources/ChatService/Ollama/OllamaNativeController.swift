@@ -55,12 +55,13 @@ struct OllamaNativeController: Sendable {
                 native, call: call, lease: lease, deadline: deadline, context: context, logger: logger)
         }
         defer { lease?.release() }
-        let upstreamStarted = ContinuousClock.now
-        let result = await calls.chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
-            ollama, timeout throws(ProviderError) in
-            try await ollama.native(endpoint, body: native.body, model: native.model, timeout: timeout, logger: logger)
+        let result = await context.timing.upstream {
+            await calls.chain.ollamaNative(model: native.model, deadline: deadline, logger: logger) {
+                ollama, timeout throws(ProviderError) in
+                try await ollama.native(
+                    endpoint, body: native.body, model: native.model, timeout: timeout, logger: logger)
+            }
         }
-        context.timing.addUpstream(since: upstreamStarted)
         switch result {
         case .failure(let failure):
             try await record(.failure(failure), call: call, native: native, timing: context.timing, logger: logger)
