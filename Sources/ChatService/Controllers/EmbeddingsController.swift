@@ -29,8 +29,7 @@ struct EmbeddingsController: Sendable {
 
         let route = try await catalog.route(
             for: embedding.model, among: calls.chain.embeddingProviders, configured: calls.chain.providers,
-            ability: "embed texts",
-            timing: context.timing, logger: logger)
+            ability: "embed texts", timing: context.timing, logger: logger)
         let call = CallRecord(
             start, context: context, route: Self.route, userId: context.userID(fromBody: embedding.user),
             prompt: embedding.prompt, firstProvider: route.first ?? calls.chain.embeddingProviders[0].name,

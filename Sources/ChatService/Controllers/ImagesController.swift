@@ -25,9 +25,8 @@ struct ImagesController: Sendable {
         let images = try OpenAIImageRequest(json: body.readableBytesView)
         let route = try await catalog.route(
             for: images.model, among: calls.chain.imageProviders, configured: calls.chain.providers,
-            ability: "generate images",
-            hint: "; image generation needs an OpenAI-compatible or Azure provider", timing: context.timing,
-            logger: logger)
+            ability: "generate images", hint: "; image generation needs an OpenAI-compatible or Azure provider",
+            timing: context.timing, logger: logger)
         try calls.recorder.admit(logger: logger)
 
         let call = CallRecord(
