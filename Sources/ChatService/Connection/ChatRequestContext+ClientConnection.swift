@@ -8,9 +8,7 @@ extension ChatRequestContext {
     func whileClientStays<Value: Sendable>(
         _ operation: @escaping @Sendable () async -> Value
     ) async -> (value: Value, clientLeft: Bool) {
-        guard let channel,
-            let watch = try? await channel.pipeline.handler(type: ClientConnectionWatch.self).get()
-        else {
+        guard let channel, let watch = ClientConnectionWatch.watch(of: channel) else {
             return (await operation(), false)
         }
         return await watch.cancellingWhenClientLeaves(operation)

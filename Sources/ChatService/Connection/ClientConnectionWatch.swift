@@ -10,6 +10,10 @@ import Synchronization
 /// before the first byte left no document at all. One watch sits in every connection's pipeline
 /// (`HTTP1Channel.Configuration.additionalChannelHandlers`); a call registers one action while it
 /// waits and removes it when done, so nothing accumulates on a long keep-alive connection.
+///
+/// A call finds its connection's watch with `watch(of:)`, a look-up in a table the watch joins
+/// when it is added to a pipeline and leaves when it is removed (the channel closed): no hop to
+/// the channel's event loop, as asking the pipeline for the handler would be.
 final class ClientConnectionWatch: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = Any
 
@@ -18,9 +22,26 @@ final class ClientConnectionWatch: ChannelInboundHandler, RemovableChannelHandle
         var onLeave: (@Sendable () -> Void)?
     }
 
+    /// One watched connection: its channel (to tell it from a later one at the same address) and
+    /// its watch.
+    private typealias Entry = (channel: any Channel, watch: ClientConnectionWatch)
+
+    /// The watch of every open connection, by channel.
+    private static let watches = Mutex<[ObjectIdentifier: Entry]>([:])
+
     private let state = Mutex(State())
 
     init() {}
+
+    /// The watch in `channel`'s pipeline, or `nil` when it has none (a test's in-memory server)
+    /// or it was removed (the connection closed).
+    static func watch(of channel: any Channel) -> ClientConnectionWatch? {
+        let key = ObjectIdentifier(channel)
+        return watches.withLock { watches in
+            guard let entry = watches[key], entry.channel === channel else { return nil }
+            return entry.watch
+        }
+    }
 
     /// Whether the client has closed (or reset) the connection.
     var clientLeft: Bool { state.withLock { $0.clientLeft } }
@@ -47,6 +68,20 @@ final class ClientConnectionWatch: ChannelInboundHandler, RemovableChannelHandle
             return state.clientLeft
         }
         return (value, left)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let channel = context.channel
+        Self.watches.withLock { $0[ObjectIdentifier(channel)] = (channel, self) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        let channel = context.channel
+        Self.watches.withLock { watches in
+            if let entry = watches[ObjectIdentifier(channel)], entry.watch === self {
+                watches[ObjectIdentifier(channel)] = nil
+            }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
