@@ -37,11 +37,9 @@ struct ChatController: Sendable {
             firstProvider: firstProvider, firstModel: chatRequest.model ?? chain.defaultModel(of: firstProvider))
         let completionRequest = CompletionRequest(prompt: chatRequest.prompt)
         let route = ProviderRoute(requestedProvider: chatRequest.provider, requestedModel: chatRequest.model)
-        let requestTimeout = calls.requestTimeout
+        let deadline = calls.deadline(of: start)
         let (result, clientLeft) = await context.whileClientStays { [timing = context.timing, logger] in
-            await chain.complete(
-                completionRequest, route: route, deadline: start.started + requestTimeout, timing: timing,
-                logger: logger)
+            await chain.complete(completionRequest, route: route, deadline: deadline, timing: timing, logger: logger)
         }
         if clientLeft {
             try await calls.recorder.recordClientDisconnected(

@@ -18,12 +18,12 @@ extension OpenAIController {
         openAI: OpenAIChatRequest, flavour: Flavour, context: ChatRequestContext, logger: Logger
     ) async throws -> Response {
         let timing = context.timing
-        let upstreamStarted = ContinuousClock.now
         let chain = calls.chain
-        let (started, clientLeft) = await context.whileClientStays { [logger] in
-            await chain.stream(request, route: route, deadline: deadline, logger: logger)
+        let (started, clientLeft) = await timing.upstream {
+            await context.whileClientStays { [logger] in
+                await chain.stream(request, route: route, deadline: deadline, logger: logger)
+            }
         }
-        timing.addUpstream(since: upstreamStarted)
         if clientLeft {
             // The client left before the first byte: nothing was sent, so the call is stored
             // (with the first chunk, if it had arrived) and the provider's stream is dropped.

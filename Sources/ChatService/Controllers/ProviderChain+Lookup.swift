@@ -14,9 +14,7 @@ extension ProviderChain {
         _ request: CompletionRequest, route: ProviderRoute, deadline: ContinuousClock.Instant, timing: RequestTiming,
         logger: Logger
     ) async -> ChainResult {
-        let started = ContinuousClock.now
-        defer { timing.addUpstream(since: started) }
-        return await complete(request, route: route, deadline: deadline, logger: logger)
+        await timing.upstream { await complete(request, route: route, deadline: deadline, logger: logger) }
     }
 }
 

@@ -22,12 +22,13 @@ struct OllamaModelsController: Sendable {
     }
 
     private func passThrough(_ path: String, context: ChatRequestContext) async throws -> Response {
-        let started = ContinuousClock.now
-        let result = await chain.ollamaNative(model: "", deadline: started + requestTimeout, logger: context.logger) {
-            ollama, timeout throws(ProviderError) in
-            try await ollama.nativeListing(path, timeout: timeout, logger: context.logger)
+        let deadline = ContinuousClock.now + requestTimeout
+        let result = await context.timing.upstream {
+            await chain.ollamaNative(model: "", deadline: deadline, logger: context.logger) {
+                ollama, timeout throws(ProviderError) in
+                try await ollama.nativeListing(path, timeout: timeout, logger: context.logger)
+            }
         }
-        context.timing.addUpstream(since: started)
         switch result {
         case .failure(let failure): throw APIError(ollamaFailure: failure)
         case .success(let answer):

@@ -89,8 +89,10 @@ struct OllamaNativeController: Sendable {
         var interaction = Interaction(
             call: call, result: result, promptMessages: native.promptMessages, answeredAt: Date())
         interaction.messages = native.messages
-        if let calls = result.completion?.toolCalls, !calls.isEmpty {
-            interaction.toolCalls = calls.map { InteractionToolCall(id: $0.id, name: $0.name, arguments: $0.arguments) }
+        if let toolCalls = result.completion?.toolCalls, !toolCalls.isEmpty {
+            interaction.toolCalls = toolCalls.map {
+                InteractionToolCall(id: $0.id, name: $0.name, arguments: $0.arguments)
+            }
         }
         adjust(&interaction)
         try await calls.recorder.record(interaction, answered: result.isSuccess, timing: timing, logger: logger)

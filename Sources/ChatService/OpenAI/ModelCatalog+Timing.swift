@@ -7,9 +7,7 @@ extension ModelCatalog {
     nonisolated func resolve(
         _ requested: String, timing: RequestTiming, logger: Logger
     ) async -> (provider: ProviderName, model: String)? {
-        let started = ContinuousClock.now
-        defer { timing.addUpstream(since: started) }
-        return await resolve(requested, logger: logger)
+        await timing.upstream { await resolve(requested, logger: logger) }
     }
 
     /// The provider `model` goes to first for a call only the `capable` providers can serve: the
